@@ -1,0 +1,2 @@
+export { default } from "./idv_handoff.js";
+export * from "./idv_handoff.js";

@@ -1,0 +1,240 @@
+//! Parsing the callback query that the provider appends to the return URL.
+//!
+//! The query is attacker-controlled: anyone can send a browser to
+//! `/return?session_id=…&status=success`. Every value is bounded and validated here, and the
+//! result is only a hint until the server confirms the session with the provider.
+
+use std::borrow::Cow;
+
+use crate::error::Error;
+use crate::provider::{status_of, CallbackStatus, Provider, Reason};
+use crate::query::{pairs, query_of};
+
+/// Longest input (a whole URL or query string) accepted, in UTF-8 bytes.
+pub const MAX_INPUT_LEN: usize = 16 * 1024;
+/// Longest query accepted, in UTF-8 bytes.
+pub const MAX_QUERY_LEN: usize = 8 * 1024;
+/// Longest session id accepted.
+pub const MAX_SESSION_ID_LEN: usize = 128;
+/// Longest `state` accepted.
+pub const MAX_STATE_LEN: usize = 512;
+/// `rawReason` is cut to this many characters.
+pub const MAX_RAW_REASON_LEN: usize = 64;
+
+/// What the caller knows and expects when parsing a callback.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallbackOptions<'a> {
+    /// Force a provider; `None` detects Didit by `verificationSessionId`, else deepidv.
+    pub provider: Option<Provider>,
+    /// The session id this browser started; a different one is refused.
+    pub expected_session_id: Option<&'a str>,
+    /// The one-time state this browser stored; an absent or different one is refused.
+    pub expected_state: Option<&'a str>,
+}
+
+/// A validated callback: an unconfirmed hint of how the hosted session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callback {
+    /// The provider the parameters were read as.
+    pub provider: Provider,
+    /// The session id, within `[A-Za-z0-9._~-]{1,128}`.
+    pub session_id: String,
+    /// The status, normalised to snake_case.
+    pub status: CallbackStatus,
+    /// The status exactly as the provider sent it (always one of its documented values).
+    pub raw_status: &'static str,
+    /// The reason, for statuses other than success; unknown values map to `Unknown`.
+    pub reason: Option<Reason>,
+    /// The reason as sent, sanitised and cut to [`MAX_RAW_REASON_LEN`] characters.
+    pub raw_reason: Option<String>,
+    /// The `state` parameter, if present and non-empty.
+    pub state: Option<String>,
+}
+
+/// Which value a recognised parameter carries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    SessionId,
+    Status,
+    Reason,
+    State,
+}
+
+/// Recognised parameter names, the value each carries, and which provider reads it.
+/// Two names for one slot (deepidv's `session_id` and `sessionId`) count as one parameter when
+/// checking for duplicates.
+const PARAMS: &[(&str, Slot, Option<Provider>)] = &[
+    ("session_id", Slot::SessionId, Some(Provider::Deepidv)),
+    ("sessionId", Slot::SessionId, Some(Provider::Deepidv)),
+    (
+        "verificationSessionId",
+        Slot::SessionId,
+        Some(Provider::Didit),
+    ),
+    ("status", Slot::Status, None),
+    ("reason", Slot::Reason, Some(Provider::Deepidv)),
+    ("state", Slot::State, None),
+];
+const DIDIT_DETECTOR: usize = 2;
+
+/// Parses and validates a callback given as a URL or query string.
+pub fn parse_callback(input: &str, options: &CallbackOptions) -> Result<Callback, Error> {
+    if input.len() > MAX_INPUT_LEN {
+        return Err(Error::InputTooLong);
+    }
+    parse_callback_query(query_of(input), options)
+}
+
+/// Parses and validates a callback query (without the leading `?`).
+pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Callback, Error> {
+    if query.len() > MAX_QUERY_LEN {
+        return Err(Error::InputTooLong);
+    }
+
+    // One pass over the query: the first value of each recognised name, and how often it came.
+    let mut values: [Option<Cow<str>>; PARAMS.len()] = Default::default();
+    let mut counts = [0u32; PARAMS.len()];
+    for (name, value) in pairs(query) {
+        if let Some(i) = PARAMS.iter().position(|(n, _, _)| *n == name) {
+            counts[i] += 1;
+            if values[i].is_none() {
+                values[i] = Some(value);
+            }
+        }
+    }
+
+    let provider = options.provider.unwrap_or(if counts[DIDIT_DETECTOR] > 0 {
+        Provider::Didit
+    } else {
+        Provider::Deepidv
+    });
+
+    // Pick each slot's value among the names this provider reads; aliases count together.
+    let mut slots: [Option<Cow<str>>; 4] = Default::default();
+    for (i, &(name, slot, reader)) in PARAMS.iter().enumerate() {
+        if reader.is_some_and(|p| p != provider) || counts[i] == 0 {
+            continue;
+        }
+        let target = &mut slots[slot as usize];
+        if counts[i] > 1 || target.is_some() {
+            return Err(Error::DuplicateParameter { param: name });
+        }
+        *target = values[i].take();
+    }
+    let [session_id, status, reason, state] = slots;
+
+    // The state binds the callback to this browser: check it before believing anything else.
+    let state = state.filter(|s| !s.is_empty());
+    if let Some(expected) = options.expected_state {
+        match &state {
+            Some(actual) if constant_time_eq(actual.as_bytes(), expected.as_bytes()) => {}
+            _ => return Err(Error::StateMismatch),
+        }
+    }
+    if let Some(s) = &state {
+        if !is_token(s, MAX_STATE_LEN) {
+            return Err(Error::InvalidState);
+        }
+    }
+
+    let session_id = match session_id {
+        Some(id) if !id.is_empty() => id,
+        _ => return Err(Error::MissingSessionId),
+    };
+    if !is_token(&session_id, MAX_SESSION_ID_LEN) {
+        return Err(Error::InvalidSessionId);
+    }
+    if options
+        .expected_session_id
+        .is_some_and(|expected| expected != session_id)
+    {
+        return Err(Error::SessionMismatch);
+    }
+
+    let raw_status = match status {
+        Some(s) if !s.is_empty() => s,
+        _ => return Err(Error::MissingStatus),
+    };
+    let (raw_status, status) = status_of(provider, &raw_status).ok_or(Error::InvalidStatus)?;
+
+    // deepidv omits the reason on success; one that comes anyway carries no meaning.
+    let raw_reason = match status {
+        CallbackStatus::Success => None,
+        _ => reason.filter(|r| !r.is_empty()),
+    };
+
+    Ok(Callback {
+        provider,
+        session_id: session_id.into_owned(),
+        status,
+        raw_status,
+        reason: raw_reason.as_deref().map(Reason::from_raw),
+        raw_reason: raw_reason.as_deref().map(sanitise_raw_reason),
+        state: state.map(Cow::into_owned),
+    })
+}
+
+/// `[A-Za-z0-9._~-]{1,max}`: the RFC 3986 unreserved set, safe in URLs, HTML and logs.
+pub fn is_token(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-'))
+}
+
+/// Keeps letters, digits, space, `_`, `-` and `.`; anything else (markup, quotes, controls,
+/// non-ASCII) becomes `_`, and the result is cut to [`MAX_RAW_REASON_LEN`] characters, so a
+/// future reason can be shown or logged as it is.
+fn sanitise_raw_reason(raw: &str) -> String {
+    raw.chars()
+        .take(MAX_RAW_REASON_LEN)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Compares two secrets in time that depends only on their lengths, not on where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= usize::from(core::hint::black_box(x ^ y));
+    }
+    diff == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_eq_matches_plain_equality() {
+        let cases: [(&[u8], &[u8]); 5] = [
+            (b"", b""),
+            (b"abc", b"abc"),
+            (b"abc", b"abd"),
+            (b"abc", b"ab"),
+            (b"", b"a"),
+        ];
+        for (a, b) in cases {
+            assert_eq!(constant_time_eq(a, b), a == b, "{a:?} {b:?}");
+        }
+    }
+
+    #[test]
+    fn sanitise_raw_reason_strips_markup_and_bounds_length() {
+        assert_eq!(sanitise_raw_reason("liveness_failed"), "liveness_failed");
+        assert_eq!(sanitise_raw_reason("<img src=x>"), "_img src_x_");
+        assert_eq!(sanitise_raw_reason("é\u{202e}\0"), "___");
+        assert_eq!(
+            sanitise_raw_reason(&"x".repeat(200)).len(),
+            MAX_RAW_REASON_LEN
+        );
+    }
+}

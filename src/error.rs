@@ -1,0 +1,115 @@
+//! The one error type of the crate.
+//!
+//! Every refusal has a stable snake_case [`Error::code`] and a static message: no `format!`, so
+//! error paths cost no formatting machinery in the wasm build, and callers can match on codes.
+
+/// Why an input was refused. Each variant maps to one stable [`code`](Error::code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Error {
+    /// The input (or its query) is longer than the module accepts.
+    InputTooLong,
+    /// The input is not a string, `URL` or `URLSearchParams`.
+    InvalidInput,
+    /// An option has a value of the wrong type or outside its allowed values.
+    InvalidOption {
+        /// The option's name as the caller spells it (`provider`, `expectedState`, …).
+        option: &'static str,
+    },
+    /// A recognised callback parameter appears more than once (aliases count as the same one).
+    DuplicateParameter {
+        /// The parameter's name as it appeared in the query.
+        param: &'static str,
+    },
+    /// The callback has no session id, or an empty one.
+    MissingSessionId,
+    /// The session id has characters outside `[A-Za-z0-9._~-]` or is too long.
+    InvalidSessionId,
+    /// The session id differs from `expectedSessionId`.
+    SessionMismatch,
+    /// The callback has no status, or an empty one.
+    MissingStatus,
+    /// The status is not in the provider's vocabulary.
+    InvalidStatus,
+    /// The `state` parameter is malformed (charset or length).
+    InvalidState,
+    /// `expectedState` was given and the `state` parameter is absent or differs.
+    StateMismatch,
+}
+
+impl Error {
+    /// The stable machine-readable code, as exposed to JavaScript in `IdvError.code`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Error::InputTooLong => "input_too_long",
+            Error::InvalidInput => "invalid_input",
+            Error::InvalidOption { .. } => "invalid_option",
+            Error::DuplicateParameter { .. } => "duplicate_parameter",
+            Error::MissingSessionId => "missing_session_id",
+            Error::InvalidSessionId => "invalid_session_id",
+            Error::SessionMismatch => "session_mismatch",
+            Error::MissingStatus => "missing_status",
+            Error::InvalidStatus => "invalid_status",
+            Error::InvalidState => "invalid_state",
+            Error::StateMismatch => "state_mismatch",
+        }
+    }
+
+    /// A short human-readable explanation; static, so it never echoes hostile input.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Error::InputTooLong => "the callback input is longer than allowed",
+            Error::InvalidInput => {
+                "expected a URL string, a query string, a URL or URLSearchParams"
+            }
+            Error::InvalidOption { .. } => "an option has an invalid value",
+            Error::DuplicateParameter { .. } => "a callback parameter appears more than once",
+            Error::MissingSessionId => "the callback has no session id",
+            Error::InvalidSessionId => "the session id has invalid characters or is too long",
+            Error::SessionMismatch => "the session id is not the expected one",
+            Error::MissingStatus => "the callback has no status",
+            Error::InvalidStatus => "the status is not one the provider documents",
+            Error::InvalidState => "the state parameter has invalid characters or is too long",
+            Error::StateMismatch => "the state does not match the one this browser started with",
+        }
+    }
+
+    /// The callback parameter the error is about, where there is one.
+    pub const fn param(self) -> Option<&'static str> {
+        match self {
+            Error::DuplicateParameter { param } => Some(param),
+            _ => None,
+        }
+    }
+
+    /// The option or request field the error is about, where there is one.
+    pub const fn field(self) -> Option<&'static str> {
+        match self {
+            Error::InvalidOption { option } => Some(option),
+            _ => None,
+        }
+    }
+
+    /// Every error, one of each variant: the source for tests that check all codes are
+    /// documented and typed.
+    pub const ALL: &'static [Error] = &[
+        Error::InputTooLong,
+        Error::InvalidInput,
+        Error::InvalidOption { option: "" },
+        Error::DuplicateParameter { param: "" },
+        Error::MissingSessionId,
+        Error::InvalidSessionId,
+        Error::SessionMismatch,
+        Error::MissingStatus,
+        Error::InvalidStatus,
+        Error::InvalidState,
+        Error::StateMismatch,
+    ];
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for Error {}

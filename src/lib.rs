@@ -1,0 +1,32 @@
+//! # idv-handoff
+//!
+//! The client and edge side of hosted identity verification (KYC): create the session through
+//! the integrator's own proxy, hand the person off to the provider's hosted page, and parse what
+//! comes back. Compiled to WebAssembly and shipped as the npm package `idv-handoff`.
+//!
+//! The core modules are plain Rust and tested natively; [`bindings`] (wasm32 only) is the one
+//! layer that converts JavaScript values to core types and back.
+//!
+//! ```
+//! use idv_handoff::callback::{parse_callback, CallbackOptions};
+//! use idv_handoff::provider::CallbackStatus;
+//!
+//! let cb = parse_callback(
+//!     "https://yourapp.com/done?session_id=abc123&status=failed&reason=face_mismatch",
+//!     &CallbackOptions::default(),
+//! )
+//! .unwrap();
+//! assert_eq!(cb.session_id, "abc123");
+//! assert_eq!(cb.status, CallbackStatus::Failed);
+//! ```
+#![deny(missing_docs)]
+
+pub mod callback;
+pub mod error;
+pub mod provider;
+pub mod query;
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;
+
+pub use error::Error;

@@ -1,0 +1,165 @@
+//! Providers and their documented vocabularies: the one table of names, statuses and reasons.
+//!
+//! Sources: `shared/seeds/000_*`..`002_*` (deepidv), `003_*` (Didit).
+
+/// An identity verification provider whose hosted flow the module knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// deepidv: callback `session_id` (or `sessionId`), `status`, `reason`.
+    Deepidv,
+    /// Didit: callback `verificationSessionId` and `status` in Didit's own words.
+    Didit,
+}
+
+impl Provider {
+    /// The provider's name as used in options and results.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Provider::Deepidv => "deepidv",
+            Provider::Didit => "didit",
+        }
+    }
+
+    /// Looks up a provider by the name used in options.
+    pub fn from_name(name: &str) -> Option<Provider> {
+        match name {
+            "deepidv" => Some(Provider::Deepidv),
+            "didit" => Some(Provider::Didit),
+            _ => None,
+        }
+    }
+}
+
+/// A callback status, normalised to one snake_case vocabulary across providers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackStatus {
+    /// deepidv: the session was completed and submitted.
+    Success,
+    /// deepidv: the session ended with an error.
+    Failed,
+    /// deepidv and Didit: the user left without completing.
+    Abandoned,
+    /// Didit: Not Started.
+    NotStarted,
+    /// Didit: In Progress.
+    InProgress,
+    /// Didit: Approved.
+    Approved,
+    /// Didit: Declined.
+    Declined,
+    /// Didit: In Review.
+    InReview,
+    /// Didit: Expired.
+    Expired,
+    /// Didit: Kyc Expired.
+    KycExpired,
+    /// Didit: Resubmitted.
+    Resubmitted,
+    /// Didit: Awaiting User.
+    AwaitingUser,
+}
+
+impl CallbackStatus {
+    /// The normalised snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CallbackStatus::Success => "success",
+            CallbackStatus::Failed => "failed",
+            CallbackStatus::Abandoned => "abandoned",
+            CallbackStatus::NotStarted => "not_started",
+            CallbackStatus::InProgress => "in_progress",
+            CallbackStatus::Approved => "approved",
+            CallbackStatus::Declined => "declined",
+            CallbackStatus::InReview => "in_review",
+            CallbackStatus::Expired => "expired",
+            CallbackStatus::KycExpired => "kyc_expired",
+            CallbackStatus::Resubmitted => "resubmitted",
+            CallbackStatus::AwaitingUser => "awaiting_user",
+        }
+    }
+}
+
+/// Each provider's status values exactly as sent (case-sensitive), and what they mean.
+///
+/// deepidv documents `success | failed | abandoned` for the redirect (`001_*`), while its
+/// hosted-session guide (`002_*`) shows `status=SUBMITTED`, its record status for a completed
+/// flow: both are accepted, `SUBMITTED` meaning success.
+pub const STATUSES: &[(Provider, &str, CallbackStatus)] = &[
+    (Provider::Deepidv, "success", CallbackStatus::Success),
+    (Provider::Deepidv, "SUBMITTED", CallbackStatus::Success),
+    (Provider::Deepidv, "failed", CallbackStatus::Failed),
+    (Provider::Deepidv, "abandoned", CallbackStatus::Abandoned),
+    (Provider::Didit, "Not Started", CallbackStatus::NotStarted),
+    (Provider::Didit, "In Progress", CallbackStatus::InProgress),
+    (Provider::Didit, "Approved", CallbackStatus::Approved),
+    (Provider::Didit, "Declined", CallbackStatus::Declined),
+    (Provider::Didit, "In Review", CallbackStatus::InReview),
+    (Provider::Didit, "Expired", CallbackStatus::Expired),
+    (Provider::Didit, "Abandoned", CallbackStatus::Abandoned),
+    (Provider::Didit, "Kyc Expired", CallbackStatus::KycExpired),
+    (Provider::Didit, "Resubmitted", CallbackStatus::Resubmitted),
+    (
+        Provider::Didit,
+        "Awaiting User",
+        CallbackStatus::AwaitingUser,
+    ),
+];
+
+/// Finds a provider's status by its exact raw spelling; returns the table's own string too.
+pub fn status_of(provider: Provider, raw: &str) -> Option<(&'static str, CallbackStatus)> {
+    STATUSES
+        .iter()
+        .find(|(p, r, _)| *p == provider && *r == raw)
+        .map(|&(_, r, s)| (r, s))
+}
+
+/// deepidv's documented failure reasons. New values may be added by the provider: anything
+/// else is [`Reason::Unknown`], with the raw value kept by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The uploaded ID document could not be processed.
+    DocumentUnreadable,
+    /// Liveness or selfie did not match the document photo.
+    FaceMismatch,
+    /// The session timed out before the user completed it.
+    SessionExpired,
+    /// An unexpected server-side error occurred.
+    InternalError,
+    /// The user chose to leave or cancel.
+    UserCancelled,
+    /// Unclassified, or a value this version does not know.
+    Unknown,
+}
+
+impl Reason {
+    /// Every reason, in the provider's documented order.
+    pub const ALL: &'static [Reason] = &[
+        Reason::DocumentUnreadable,
+        Reason::FaceMismatch,
+        Reason::SessionExpired,
+        Reason::InternalError,
+        Reason::UserCancelled,
+        Reason::Unknown,
+    ];
+
+    /// The documented snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Reason::DocumentUnreadable => "document_unreadable",
+            Reason::FaceMismatch => "face_mismatch",
+            Reason::SessionExpired => "session_expired",
+            Reason::InternalError => "internal_error",
+            Reason::UserCancelled => "user_cancelled",
+            Reason::Unknown => "unknown",
+        }
+    }
+
+    /// Maps a raw reason to a documented one; unknown or future values give `Unknown`.
+    pub fn from_raw(raw: &str) -> Reason {
+        Reason::ALL
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == raw)
+            .unwrap_or(Reason::Unknown)
+    }
+}
