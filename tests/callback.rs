@@ -40,7 +40,11 @@ fn deepidv_statuses_and_the_guides_submitted_form() {
 
 #[test]
 fn deepidv_status_is_case_sensitive() {
-    for query in ["session_id=a&status=Success", "session_id=a&status=submitted", "session_id=a&status=FAILED"] {
+    for query in [
+        "session_id=a&status=Success",
+        "session_id=a&status=submitted",
+        "session_id=a&status=FAILED",
+    ] {
         assert_eq!(parse(query), Err(Error::InvalidStatus), "{query}");
     }
 }
@@ -48,7 +52,11 @@ fn deepidv_status_is_case_sensitive() {
 #[test]
 fn every_documented_reason_maps_to_itself() {
     for reason in Reason::ALL {
-        let cb = parse(&format!("session_id=a&status=failed&reason={}", reason.as_str())).unwrap();
+        let cb = parse(&format!(
+            "session_id=a&status=failed&reason={}",
+            reason.as_str()
+        ))
+        .unwrap();
         assert_eq!(cb.reason, Some(*reason));
         assert_eq!(cb.raw_reason.as_deref(), Some(reason.as_str()));
     }
@@ -63,7 +71,8 @@ fn unknown_reason_falls_back_to_unknown_with_the_raw_value_kept() {
 
 #[test]
 fn raw_reason_is_sanitised_and_bounded() {
-    let cb = parse("session_id=a&status=failed&reason=%3Cscript%3Ealert(1)%3C%2Fscript%3E").unwrap();
+    let cb =
+        parse("session_id=a&status=failed&reason=%3Cscript%3Ealert(1)%3C%2Fscript%3E").unwrap();
     assert_eq!(cb.reason, Some(Reason::Unknown));
     assert_eq!(cb.raw_reason.as_deref(), Some("_script_alert_1___script_"));
     let long = "r".repeat(1000);
@@ -87,7 +96,10 @@ fn reason_with_success_is_ignored() {
 
 #[test]
 fn didit_is_detected_and_keeps_its_exact_vocabulary() {
-    let didit: Vec<_> = STATUSES.iter().filter(|(p, _, _)| *p == Provider::Didit).collect();
+    let didit: Vec<_> = STATUSES
+        .iter()
+        .filter(|(p, _, _)| *p == Provider::Didit)
+        .collect();
     assert_eq!(didit.len(), 10, "Didit documents ten statuses");
     let expected = [
         ("Not Started", "not_started"),
@@ -103,7 +115,10 @@ fn didit_is_detected_and_keeps_its_exact_vocabulary() {
     ];
     for (raw, normalised) in expected {
         let encoded = raw.replace(' ', "+");
-        let cb = parse(&format!("verificationSessionId=11111111-2222-3333-4444-555555555555&status={encoded}")).unwrap();
+        let cb = parse(&format!(
+            "verificationSessionId=11111111-2222-3333-4444-555555555555&status={encoded}"
+        ))
+        .unwrap();
         assert_eq!(cb.provider, Provider::Didit);
         assert_eq!(cb.raw_status, raw);
         assert_eq!(cb.status.as_str(), normalised);
@@ -117,7 +132,14 @@ fn didit_is_detected_and_keeps_its_exact_vocabulary() {
 
 #[test]
 fn didit_status_is_case_and_space_sensitive() {
-    for status in ["approved", "APPROVED", "In+review", "InReview", "In++Review", "Approved+"] {
+    for status in [
+        "approved",
+        "APPROVED",
+        "In+review",
+        "InReview",
+        "In++Review",
+        "Approved+",
+    ] {
         let q = format!("verificationSessionId=x&status={status}");
         assert_eq!(parse(&q), Err(Error::InvalidStatus), "{q}");
     }
@@ -125,35 +147,69 @@ fn didit_status_is_case_and_space_sensitive() {
 
 #[test]
 fn provider_option_forces_the_vocabulary() {
-    let didit = CallbackOptions { provider: Some(Provider::Didit), ..Default::default() };
-    let deepidv = CallbackOptions { provider: Some(Provider::Deepidv), ..Default::default() };
+    let didit = CallbackOptions {
+        provider: Some(Provider::Didit),
+        ..Default::default()
+    };
+    let deepidv = CallbackOptions {
+        provider: Some(Provider::Deepidv),
+        ..Default::default()
+    };
     // Forced Didit does not read deepidv's session_id.
-    assert_eq!(parse_callback("session_id=a&status=Approved", &didit), Err(Error::MissingSessionId));
+    assert_eq!(
+        parse_callback("session_id=a&status=Approved", &didit),
+        Err(Error::MissingSessionId)
+    );
     // Forced deepidv does not read Didit's verificationSessionId or statuses.
-    assert_eq!(parse_callback("verificationSessionId=a&status=Approved", &deepidv), Err(Error::MissingSessionId));
-    assert_eq!(parse_callback("session_id=a&status=Approved", &deepidv), Err(Error::InvalidStatus));
+    assert_eq!(
+        parse_callback("verificationSessionId=a&status=Approved", &deepidv),
+        Err(Error::MissingSessionId)
+    );
+    assert_eq!(
+        parse_callback("session_id=a&status=Approved", &deepidv),
+        Err(Error::InvalidStatus)
+    );
     // Didit's vocabulary is not deepidv's.
-    assert_eq!(parse_callback("verificationSessionId=a&status=success", &didit), Err(Error::InvalidStatus));
+    assert_eq!(
+        parse_callback("verificationSessionId=a&status=success", &didit),
+        Err(Error::InvalidStatus)
+    );
 }
 
 #[test]
 fn missing_session_id() {
-    for q in ["status=success", "session_id=&status=success", "sessionId=&status=success", ""] {
+    for q in [
+        "status=success",
+        "session_id=&status=success",
+        "sessionId=&status=success",
+        "",
+    ] {
         assert_eq!(parse(q), Err(Error::MissingSessionId), "{q:?}");
     }
-    assert_eq!(parse("verificationSessionId=&status=Approved"), Err(Error::MissingSessionId));
+    assert_eq!(
+        parse("verificationSessionId=&status=Approved"),
+        Err(Error::MissingSessionId)
+    );
 }
 
 #[test]
 fn missing_status() {
-    for q in ["session_id=a", "session_id=a&status=", "verificationSessionId=a"] {
+    for q in [
+        "session_id=a",
+        "session_id=a&status=",
+        "verificationSessionId=a",
+    ] {
         assert_eq!(parse(q), Err(Error::MissingStatus), "{q}");
     }
 }
 
 #[test]
 fn invalid_status() {
-    for q in ["session_id=a&status=verified", "session_id=a&status=PENDING", "session_id=a&status=%00"] {
+    for q in [
+        "session_id=a&status=verified",
+        "session_id=a&status=PENDING",
+        "session_id=a&status=%00",
+    ] {
         assert_eq!(parse(q), Err(Error::InvalidStatus), "{q}");
     }
 }
@@ -167,7 +223,10 @@ fn duplicate_parameter_names_the_parameter() {
         ("session_id=a&status=success&state=s&state=s", "state"),
         ("session_id=a&sessionId=a&status=success", "sessionId"),
         ("sessionId=a&sessionId=b&status=SUBMITTED", "sessionId"),
-        ("verificationSessionId=a&verificationSessionId=b&status=Approved", "verificationSessionId"),
+        (
+            "verificationSessionId=a&verificationSessionId=b&status=Approved",
+            "verificationSessionId",
+        ),
         // Decoded names count: %73 is "s".
         ("session_id=a&%73tatus=failed&status=failed", "status"),
         // Even empty repeats count.
@@ -180,7 +239,8 @@ fn duplicate_parameter_names_the_parameter() {
 
 #[test]
 fn unrelated_parameters_are_ignored_even_when_repeated() {
-    let cb = parse("utm=1&utm=2&session_id=a&x=%ZZ&status=failed&reason=face_mismatch&foo").unwrap();
+    let cb =
+        parse("utm=1&utm=2&session_id=a&x=%ZZ&status=failed&reason=face_mismatch&foo").unwrap();
     assert_eq!(cb.session_id, "a");
     assert_eq!(cb.reason, Some(Reason::FaceMismatch));
     // deepidv's reason is not a Didit parameter.
@@ -201,54 +261,110 @@ fn invalid_session_id() {
         too_long.as_str(),
     ];
     for id in cases {
-        let q = if id.starts_with("session_id") { format!("{id}&status=success") } else { format!("session_id={id}&status=success") };
+        let q = if id.starts_with("session_id") {
+            format!("{id}&status=success")
+        } else {
+            format!("session_id={id}&status=success")
+        };
         assert_eq!(parse(&q), Err(Error::InvalidSessionId), "{q}");
     }
     let max = "A-z0.9_~".repeat(16);
-    assert_eq!(parse(&format!("session_id={max}&status=success")).unwrap().session_id, max);
+    assert_eq!(
+        parse(&format!("session_id={max}&status=success"))
+            .unwrap()
+            .session_id,
+        max
+    );
 }
 
 #[test]
 fn input_too_long() {
     let padding = "x".repeat(8 * 1024);
-    assert_eq!(parse(&format!("session_id=a&status=success&p={padding}")), Err(Error::InputTooLong));
+    assert_eq!(
+        parse(&format!("session_id=a&status=success&p={padding}")),
+        Err(Error::InputTooLong)
+    );
     // Exactly 8 KiB of query is accepted.
     let base = "session_id=a&status=success&p=";
     let exact = format!("{base}{}", "x".repeat(8 * 1024 - base.len()));
     assert_eq!(exact.len(), 8 * 1024);
     assert!(parse(&exact).is_ok());
     // The whole input is bounded too, even when the query is short.
-    let url = format!("https://yourapp.com/{}?session_id=a&status=success", "p".repeat(16 * 1024));
+    let url = format!(
+        "https://yourapp.com/{}?session_id=a&status=success",
+        "p".repeat(16 * 1024)
+    );
     assert_eq!(parse(&url), Err(Error::InputTooLong));
 }
 
 #[test]
 fn session_mismatch() {
-    let opts = CallbackOptions { expected_session_id: Some("abc"), ..Default::default() };
-    assert_eq!(parse_callback("session_id=abd&status=success", &opts), Err(Error::SessionMismatch));
-    assert_eq!(parse_callback("session_id=abc&status=success", &opts).unwrap().session_id, "abc");
+    let opts = CallbackOptions {
+        expected_session_id: Some("abc"),
+        ..Default::default()
+    };
+    assert_eq!(
+        parse_callback("session_id=abd&status=success", &opts),
+        Err(Error::SessionMismatch)
+    );
+    assert_eq!(
+        parse_callback("session_id=abc&status=success", &opts)
+            .unwrap()
+            .session_id,
+        "abc"
+    );
 }
 
 #[test]
 fn state_mismatch_is_checked_first() {
-    let opts = CallbackOptions { expected_state: Some("s3cr3t"), ..Default::default() };
-    assert_eq!(parse_callback("session_id=a&status=success", &opts), Err(Error::StateMismatch));
-    assert_eq!(parse_callback("session_id=a&status=success&state=", &opts), Err(Error::StateMismatch));
-    assert_eq!(parse_callback("session_id=a&status=success&state=s3cr3u", &opts), Err(Error::StateMismatch));
-    assert_eq!(parse_callback("session_id=a&status=success&state=s3cr3", &opts), Err(Error::StateMismatch));
+    let opts = CallbackOptions {
+        expected_state: Some("s3cr3t"),
+        ..Default::default()
+    };
+    assert_eq!(
+        parse_callback("session_id=a&status=success", &opts),
+        Err(Error::StateMismatch)
+    );
+    assert_eq!(
+        parse_callback("session_id=a&status=success&state=", &opts),
+        Err(Error::StateMismatch)
+    );
+    assert_eq!(
+        parse_callback("session_id=a&status=success&state=s3cr3u", &opts),
+        Err(Error::StateMismatch)
+    );
+    assert_eq!(
+        parse_callback("session_id=a&status=success&state=s3cr3", &opts),
+        Err(Error::StateMismatch)
+    );
     // A wrong state is reported even when the rest is invalid too.
-    assert_eq!(parse_callback("status=bogus&state=wrong", &opts), Err(Error::StateMismatch));
+    assert_eq!(
+        parse_callback("status=bogus&state=wrong", &opts),
+        Err(Error::StateMismatch)
+    );
     let cb = parse_callback("session_id=a&status=success&state=s3cr3t", &opts).unwrap();
     assert_eq!(cb.state.as_deref(), Some("s3cr3t"));
 }
 
 #[test]
 fn state_is_returned_and_bounded() {
-    assert_eq!(parse("session_id=a&status=success&state=xyz").unwrap().state.as_deref(), Some("xyz"));
+    assert_eq!(
+        parse("session_id=a&status=success&state=xyz")
+            .unwrap()
+            .state
+            .as_deref(),
+        Some("xyz")
+    );
     assert_eq!(parse("session_id=a&status=success").unwrap().state, None);
-    assert_eq!(parse("session_id=a&status=success&state=%3Cb%3E"), Err(Error::InvalidState));
+    assert_eq!(
+        parse("session_id=a&status=success&state=%3Cb%3E"),
+        Err(Error::InvalidState)
+    );
     let long = "s".repeat(513);
-    assert_eq!(parse(&format!("session_id=a&status=success&state={long}")), Err(Error::InvalidState));
+    assert_eq!(
+        parse(&format!("session_id=a&status=success&state={long}")),
+        Err(Error::InvalidState)
+    );
 }
 
 #[test]

@@ -8,10 +8,16 @@ const TYPES: &str = include_str!("../src/bindings/types.d.ts");
 
 /// The string literals of `export type NAME = "a" | "b" ...;`.
 fn union(name: &str) -> Vec<String> {
-    let start = TYPES.find(&format!("export type {name} =")).unwrap_or_else(|| panic!("no type {name}"));
+    let start = TYPES
+        .find(&format!("export type {name} ="))
+        .unwrap_or_else(|| panic!("no type {name}"));
     let body = &TYPES[start..];
     let body = &body[..body.find(';').unwrap()];
-    body.split('"').skip(1).step_by(2).map(str::to_owned).collect()
+    body.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -28,7 +34,12 @@ fn error_codes_match_the_core() {
 
 #[test]
 fn statuses_match_the_core() {
-    let core = sorted(STATUSES.iter().map(|(_, _, s)| s.as_str().to_owned()).collect());
+    let core = sorted(
+        STATUSES
+            .iter()
+            .map(|(_, _, s)| s.as_str().to_owned())
+            .collect(),
+    );
     assert_eq!(sorted(union("CallbackStatus")), core);
 }
 
@@ -40,6 +51,11 @@ fn reasons_match_the_core() {
 
 #[test]
 fn providers_match_the_core() {
-    let core = sorted(STATUSES.iter().map(|(p, _, _)| p.as_str().to_owned()).collect());
+    let core = sorted(
+        STATUSES
+            .iter()
+            .map(|(p, _, _)| p.as_str().to_owned())
+            .collect(),
+    );
     assert_eq!(sorted(union("Provider")), core);
 }

@@ -19,7 +19,10 @@ const WPT_URLENCODED: &[Case] = &[
     ("†&†=x", &[("†", ""), ("†", "x")]),
     ("%C2", &[("\u{FFFD}", "")]),
     ("%C2x", &[("\u{FFFD}x", "")]),
-    ("_charset_=windows-1252&test=%C2x", &[("_charset_", "windows-1252"), ("test", "\u{FFFD}x")]),
+    (
+        "_charset_=windows-1252&test=%C2x",
+        &[("_charset_", "windows-1252"), ("test", "\u{FFFD}x")],
+    ),
     ("", &[]),
     ("a", &[("a", "")]),
     ("a=b", &[("a", "b")]),
@@ -51,8 +54,13 @@ const WPT_URLENCODED: &[Case] = &[
 fn decoder_matches_all_35_wpt_cases() {
     assert_eq!(WPT_URLENCODED.len(), 35);
     for (input, expected) in WPT_URLENCODED {
-        let got: Vec<(String, String)> = pairs(input).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
-        let want: Vec<(String, String)> = expected.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        let got: Vec<(String, String)> = pairs(input)
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect();
+        let want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
         assert_eq!(got, want, "input {input:?}");
     }
 }
@@ -67,13 +75,25 @@ fn callback_reads_values_through_the_same_decoder() {
             continue;
         }
         // Rename the single pair's name to `reason` by putting the raw input's value part after it.
-        let Some((_, raw_value)) = input.split_once('=') else { continue };
+        let Some((_, raw_value)) = input.split_once('=') else {
+            continue;
+        };
         let q = format!("session_id=x&status=failed&reason={raw_value}");
         let cb = parse_callback(&q, &CallbackOptions::default()).unwrap();
         let sanitised: String = value
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || " _-.".contains(c) { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || " _-.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
-        assert_eq!(cb.raw_reason.as_deref(), Some(sanitised.as_str()), "input {input:?}");
+        assert_eq!(
+            cb.raw_reason.as_deref(),
+            Some(sanitised.as_str()),
+            "input {input:?}"
+        );
     }
 }

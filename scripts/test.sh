@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every test layer, in order of speed. `make test` runs this after `make setup`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+WASM=wasm32-unknown-unknown
+step() { printf '\n==== %s\n' "$*"; }
+# wasm-bindgen-test-runner picks the browser from the one driver variable that is set.
+browser_test() { env -u CHROMEDRIVER -u GECKODRIVER -u SAFARIDRIVER "$@" cargo test --target $WASM --test browser; }
+
+step "format and lint"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target $WASM -- -D warnings
+
+step "native core (cargo test)"
+cargo test
+
+step "wasm in Chromium"
+browser_test CHROMEDRIVER=/usr/bin/chromedriver
+step "wasm in Firefox ESR"
+browser_test GECKODRIVER="$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")"
+step "wasm in WebKitGTK"
+browser_test SAFARIDRIVER=/usr/bin/WebKitWebDriver xvfb-run -a
+
+step "package (pkg/), installed from its tarball"
+scripts/build-pkg.sh
+scripts/install-pkg.sh
+
+step "package in Node, workerd, Vite and a plain page (node --test)"
+node --test tests/js/
