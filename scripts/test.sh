@@ -12,6 +12,7 @@ step "format and lint"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --target $WASM -- -D warnings
+cargo clippy --lib --target $WASM --no-default-features -- -D warnings
 
 step "native core (cargo test)"
 cargo test

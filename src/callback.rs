@@ -4,7 +4,8 @@
 //! `/return?session_id=…&status=success`. Every value is bounded and validated here, and the
 //! result is only a hint until the server confirms the session with the provider.
 
-use std::borrow::Cow;
+use alloc::borrow::Cow;
+use alloc::string::String;
 
 use crate::error::Error;
 use crate::provider::{status_of, CallbackStatus, Provider, Reason};

@@ -20,6 +20,11 @@
 //! assert_eq!(cb.status, CallbackStatus::Failed);
 //! ```
 #![deny(missing_docs)]
+// The npm package is built without the `std` feature: a no_std cdylib whose panics trap without
+// formatting a message, which keeps core::fmt and std's panic machinery out of the wasm.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 pub mod callback;
 pub mod error;

@@ -1,7 +1,7 @@
 //! Query strings: finding the query in a URL, and parsing it exactly as WHATWG
 //! `URLSearchParams` does (percent-decoding, `+` as space, lossy UTF-8 without BOM stripping).
 
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// The name/value pairs of a query, decoded as `URLSearchParams` decodes them.
 pub fn pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {

@@ -3,6 +3,7 @@
 //! Options are read with typed getters (no serde), results are built by one JS call into
 //! `objects.js`, and every [`Error`] becomes an `IdvError` with its stable code.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -131,4 +132,17 @@ fn parse_callback_inner(
         cb.raw_reason.as_deref(),
         cb.state.as_deref(),
     ))
+}
+
+// Talc instead of Rust's default dlmalloc: smaller and faster in wasm; used in tests too, so the
+// shipped allocator is the tested one.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// Without std (the npm build), a panic traps: no message is formatted, nothing is unwound.
+/// The core is written not to panic on any input; a trap would surface as a JS `RuntimeError`.
+#[cfg(not(feature = "std"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
 }

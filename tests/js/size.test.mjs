@@ -1,0 +1,36 @@
+// The size budget (DESIGN.md): what the browser entry makes a browser download, wasm and JS
+// together, at most 20 KB with gzip -9. Deterministic for a given build, so it is a test;
+// `make bench` reports the full table.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { ROOT } from "./helpers/paths.mjs";
+
+const PKG = `${ROOT}node_modules/idv-handoff/`;
+const BUDGET = 20 * 1024;
+
+/** Every file the browser entry loads: the entry, the glue, the snippets and the wasm. */
+function browserEntryFiles() {
+  const snippets = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}${e.name}/`);
+      else snippets.push(`${dir}${e.name}`);
+    }
+  };
+  walk(`${PKG}snippets/`);
+  return [`${PKG}index.browser.js`, `${PKG}idv_error.js`, `${PKG}idv_handoff.js`, `${PKG}idv_handoff_bg.wasm`, ...snippets];
+}
+
+test(`the browser entry is at most ${BUDGET} bytes gzip -9`, () => {
+  let total = 0;
+  const rows = [];
+  for (const file of browserEntryFiles()) {
+    const gz = gzipSync(readFileSync(file), { level: 9 }).length;
+    rows.push(`${file.slice(PKG.length)}: ${gz}`);
+    total += gz;
+  }
+  console.log(`browser entry gzip -9: ${total} bytes (${rows.join(", ")})`);
+  assert.ok(total <= BUDGET, `${total} > ${BUDGET}`);
+});
