@@ -8,10 +8,14 @@ cargo build --release --target wasm32-unknown-unknown --lib --no-default-feature
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/idv_handoff.wasm
 # The features rustc enables by default for wasm32 (wasm-opt must be told to keep them).
-node_modules/.bin/wasm-opt -Oz \
+node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   pkg/idv_handoff_bg.wasm -o pkg/idv_handoff_bg.wasm
+# The glue ships minified (browsers without a bundler load it as it is); its .d.ts documents it.
+node_modules/.bin/esbuild pkg/idv_handoff.js --minify --format=esm --log-level=warning \
+  --outfile=pkg/idv_handoff.min.js
+mv pkg/idv_handoff.min.js pkg/idv_handoff.js
 rm -f pkg/idv_handoff_bg.wasm.d.ts pkg/.gitignore
 cp pkg-template/* pkg/
 cp README.md pkg/README.md

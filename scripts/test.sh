@@ -6,7 +6,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 WASM=wasm32-unknown-unknown
 step() { printf '\n==== %s\n' "$*"; }
 # wasm-bindgen-test-runner picks the browser from the one driver variable that is set.
-browser_test() { env -u CHROMEDRIVER -u GECKODRIVER -u SAFARIDRIVER "$@" cargo test --target $WASM --test browser; }
+browser_test() { env -u CHROMEDRIVER -u GECKODRIVER -u SAFARIDRIVER "$@" cargo test --target $WASM --test browser --test browser_handoff; }
 
 step "format and lint"
 cargo fmt --check

@@ -78,6 +78,16 @@ const PARAMS: &[(&str, Slot, Option<Provider>)] = &[
 ];
 const DIDIT_DETECTOR: usize = 2;
 
+/// Every recognised callback parameter name: what `completeHandoff` removes from the address bar.
+pub const PARAM_NAMES: [&str; PARAMS.len()] = [
+    PARAMS[0].0,
+    PARAMS[1].0,
+    PARAMS[2].0,
+    PARAMS[3].0,
+    PARAMS[4].0,
+    PARAMS[5].0,
+];
+
 /// Parses and validates a callback given as a URL or query string.
 pub fn parse_callback(input: &str, options: &CallbackOptions) -> Result<Callback, Error> {
     if input.len() > MAX_INPUT_LEN {

@@ -34,6 +34,37 @@ pub enum Error {
     InvalidState,
     /// `expectedState` was given and the `state` parameter is absent or differs.
     StateMismatch,
+    /// A URL does not parse, or is relative (nothing is ever resolved against a base).
+    InvalidUrl {
+        /// Which URL: `sessionUrl` or `redirectUrl`.
+        field: &'static str,
+    },
+    /// A URL is not `https:` (nor an allowed `http://localhost` or `http://127.0.0.1`).
+    InsecureUrl {
+        /// Which URL.
+        field: &'static str,
+    },
+    /// A URL carries a username or password, or an `@` in its authority.
+    CredentialsInUrl {
+        /// Which URL.
+        field: &'static str,
+    },
+    /// A URL has backslashes, whitespace or control characters, lacks `//`, or needed any
+    /// other repair to parse.
+    SuspiciousUrl {
+        /// Which URL.
+        field: &'static str,
+    },
+    /// The redirect URL's origin is not one of `allowedRedirectOrigins`.
+    RedirectOriginNotAllowed,
+    /// The session URL's host is not one of `allowedSessionHosts`.
+    SessionHostNotAllowed,
+    /// `completeHandoff` found no handoff started in this tab (confirm server-side instead).
+    NoPendingHandoff,
+    /// The pending handoff is older than `maxAgeMs`.
+    HandoffExpired,
+    /// `sessionStorage` (or `crypto`) is not available: not a browser, or storage is disabled.
+    StorageUnavailable,
 }
 
 impl Error {
@@ -51,6 +82,15 @@ impl Error {
             Error::InvalidStatus => "invalid_status",
             Error::InvalidState => "invalid_state",
             Error::StateMismatch => "state_mismatch",
+            Error::InvalidUrl { .. } => "invalid_url",
+            Error::InsecureUrl { .. } => "insecure_url",
+            Error::CredentialsInUrl { .. } => "credentials_in_url",
+            Error::SuspiciousUrl { .. } => "suspicious_url",
+            Error::RedirectOriginNotAllowed => "redirect_origin_not_allowed",
+            Error::SessionHostNotAllowed => "session_host_not_allowed",
+            Error::NoPendingHandoff => "no_pending_handoff",
+            Error::HandoffExpired => "handoff_expired",
+            Error::StorageUnavailable => "storage_unavailable",
         }
     }
 
@@ -70,6 +110,15 @@ impl Error {
             Error::InvalidStatus => "the status is not one the provider documents",
             Error::InvalidState => "the state parameter has invalid characters or is too long",
             Error::StateMismatch => "the state does not match the one this browser started with",
+            Error::InvalidUrl { .. } => "the URL does not parse as an absolute URL",
+            Error::InsecureUrl { .. } => "the URL must use https",
+            Error::CredentialsInUrl { .. } => "the URL must not carry a username or password",
+            Error::SuspiciousUrl { .. } => "the URL is not in canonical form (whitespace, backslashes, controls or other repairs)",
+            Error::RedirectOriginNotAllowed => "the redirect URL's origin is not in allowedRedirectOrigins",
+            Error::SessionHostNotAllowed => "the session URL's host is not in allowedSessionHosts",
+            Error::NoPendingHandoff => "no handoff was started in this tab; confirm the session server-side",
+            Error::HandoffExpired => "the handoff started too long ago",
+            Error::StorageUnavailable => "sessionStorage is not available here",
         }
     }
 
@@ -85,6 +134,10 @@ impl Error {
     pub const fn field(self) -> Option<&'static str> {
         match self {
             Error::InvalidOption { option } => Some(option),
+            Error::InvalidUrl { field }
+            | Error::InsecureUrl { field }
+            | Error::CredentialsInUrl { field }
+            | Error::SuspiciousUrl { field } => Some(field),
             _ => None,
         }
     }
@@ -103,6 +156,15 @@ impl Error {
         Error::InvalidStatus,
         Error::InvalidState,
         Error::StateMismatch,
+        Error::InvalidUrl { field: "" },
+        Error::InsecureUrl { field: "" },
+        Error::CredentialsInUrl { field: "" },
+        Error::SuspiciousUrl { field: "" },
+        Error::RedirectOriginNotAllowed,
+        Error::SessionHostNotAllowed,
+        Error::NoPendingHandoff,
+        Error::HandoffExpired,
+        Error::StorageUnavailable,
     ];
 }
 

@@ -28,8 +28,10 @@ extern crate alloc;
 
 pub mod callback;
 pub mod error;
+pub mod handoff;
 pub mod provider;
 pub mod query;
+pub mod web_url;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

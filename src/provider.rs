@@ -163,3 +163,11 @@ impl Reason {
             .unwrap_or(Reason::Unknown)
     }
 }
+
+/// The interface languages Didit documents for `language` (ISO 639-1, some with a region).
+pub const DIDIT_LANGUAGES: &[&str] = &[
+    "en", "ar", "bg", "bn", "bs", "ca", "cnr", "cs", "da", "de", "el", "es", "et", "fa", "fi",
+    "fr", "he", "hi", "hr", "hu", "hy", "id", "it", "ja", "ka", "kk", "ko", "ky", "lt", "lv", "mk",
+    "mn", "ms", "nl", "no", "pl", "pt-BR", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sr", "sv",
+    "th", "tr", "uk", "uz", "vi", "zh-CN", "zh-TW", "zh",
+];

@@ -2,6 +2,7 @@
 //! `URLSearchParams` does (percent-decoding, `+` as space, lossy UTF-8 without BOM stripping).
 
 use alloc::borrow::Cow;
+use alloc::string::String;
 
 /// The name/value pairs of a query, decoded as `URLSearchParams` decodes them.
 pub fn pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
@@ -32,7 +33,7 @@ fn starts_with_scheme(input: &str) -> bool {
     if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         return false;
     }
-    for &b in &bytes[1..] {
+    for &b in bytes.iter().skip(1) {
         match b {
             b':' => return true,
             b'+' | b'-' | b'.' => {}
@@ -43,9 +44,110 @@ fn starts_with_scheme(input: &str) -> bool {
     false
 }
 
+/// Rewrites the query of `url`: pairs whose decoded name is in `remove` are dropped, every
+/// other pair is kept byte for byte (no re-encoding, so nothing else changes), and `set`, if
+/// given, is put where the first removed pair was, or at the end. The fragment is kept.
+pub fn edit_query(url: &str, remove: &[&str], set: Option<(&str, &str)>) -> String {
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (url, None),
+    };
+    let (base, query) = before_fragment
+        .split_once('?')
+        .unwrap_or((before_fragment, ""));
+    let mut out = String::with_capacity(url.len() + 16);
+    out.push_str(base);
+    let mut separator = '?';
+    let mut placed = set.is_none();
+    for segment in query.split('&').filter(|s| !s.is_empty()) {
+        let removed = pairs(segment)
+            .next()
+            .is_some_and(|(name, _)| remove.contains(&name.as_ref()));
+        if removed && placed {
+            continue;
+        }
+        out.push(separator);
+        separator = '&';
+        match set {
+            Some((name, value)) if removed => {
+                push_pair(&mut out, name, value);
+                placed = true;
+            }
+            _ => out.push_str(segment),
+        }
+    }
+    if let Some((name, value)) = set.filter(|_| !placed) {
+        out.push(separator);
+        push_pair(&mut out, name, value);
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+fn push_pair(out: &mut String, name: &str, value: &str) {
+    out.extend(form_urlencoded::byte_serialize(name.as_bytes()));
+    out.push('=');
+    out.extend(form_urlencoded::byte_serialize(value.as_bytes()));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_query_replaces_in_place_keeps_the_rest_verbatim() {
+        let cases = [
+            (
+                "https://a.example/p",
+                &["x"][..],
+                Some(("x", "1")),
+                "https://a.example/p?x=1",
+            ),
+            (
+                "https://a.example/p?a=%7e&x=0&b=+#f",
+                &["x"],
+                Some(("x", "a b/c")),
+                "https://a.example/p?a=%7e&x=a+b%2Fc&b=+#f",
+            ),
+            (
+                "https://a.example/p?x=0&a=1&x=2",
+                &["x"],
+                Some(("x", "1")),
+                "https://a.example/p?x=1&a=1",
+            ),
+            (
+                "https://a.example/p?%78=0",
+                &["x"],
+                Some(("x", "1")),
+                "https://a.example/p?x=1",
+            ),
+            (
+                "https://a.example/p?a=1&&b=2",
+                &["y"],
+                None,
+                "https://a.example/p?a=1&b=2",
+            ),
+            (
+                "https://a.example/p?session_id=1&status=ok&keep=1#h",
+                &["session_id", "status"],
+                None,
+                "https://a.example/p?keep=1#h",
+            ),
+            (
+                "https://a.example/p?session_id=1#h",
+                &["session_id"],
+                None,
+                "https://a.example/p#h",
+            ),
+            ("/return?state=abc&x=1", &["state"], None, "/return?x=1"),
+        ];
+        for (url, remove, set, expected) in cases {
+            assert_eq!(edit_query(url, remove, set), expected, "{url}");
+        }
+    }
 
     #[test]
     fn query_of_takes_the_query_of_each_input_form() {

@@ -59,3 +59,15 @@ fn providers_match_the_core() {
     );
     assert_eq!(sorted(union("Provider")), core);
 }
+
+#[test]
+fn didit_languages_match_the_core() {
+    let core = sorted(
+        idv_handoff::provider::DIDIT_LANGUAGES
+            .iter()
+            .map(|l| l.to_string())
+            .collect(),
+    );
+    assert_eq!(core.len(), 54);
+    assert_eq!(sorted(union("DiditLanguage")), core);
+}

@@ -1,13 +1,21 @@
 //! The JavaScript API: the one layer that turns JS values into core types and back.
 //!
-//! Options are read with typed getters (no serde), results are built by one JS call into
-//! `objects.js`, and every [`Error`] becomes an `IdvError` with its stable code.
+//! Options are read through one `option(obj, key)` import and checked here (no serde); results
+//! are built by one call into `objects.js` each; every [`Error`] becomes an `IdvError` with its
+//! stable code. One import per option key would be the obvious typed alternative: it costs
+//! about a hundred bytes of glue and wasm per key, which the size budget cannot spare.
+
+mod callback;
+mod handoff;
+
+pub use self::callback::*;
+pub use self::handoff::*;
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::callback::{self, CallbackOptions, MAX_INPUT_LEN};
 use crate::error::Error;
 use crate::provider::Provider;
 
@@ -19,119 +27,13 @@ extern "C" {
     #[wasm_bindgen(js_name = idvError)]
     fn idv_error(code: &str, message: &str, field: Option<&str>, param: Option<&str>) -> JsValue;
 
-    #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(js_name = callbackObject)]
-    fn callback_object(
-        provider: &str,
-        session_id: &str,
-        status: &str,
-        reason: Option<&str>,
-        raw_status: &str,
-        raw_reason: Option<&str>,
-        state: Option<&str>,
-    ) -> Callback;
-}
+    /// `options[key]`, or `undefined` when `options` is `undefined` or `null`.
+    fn option(options: &JsValue, key: &str) -> JsValue;
 
-#[wasm_bindgen]
-extern "C" {
-    /// A URL string, a query string (with or without `?`), a `URL` or a `URLSearchParams`.
-    #[wasm_bindgen(typescript_type = "string | URL | URLSearchParams")]
-    pub type CallbackInput;
-
-    /// `ParseCallbackOptions` in `types.d.ts`.
-    #[wasm_bindgen(typescript_type = "ParseCallbackOptions")]
-    pub type ParseCallbackOptions;
-    #[wasm_bindgen(method, getter)]
-    fn provider(this: &ParseCallbackOptions) -> JsValue;
-    #[wasm_bindgen(method, getter = expectedSessionId)]
-    fn expected_session_id(this: &ParseCallbackOptions) -> JsValue;
-    #[wasm_bindgen(method, getter = expectedState)]
-    fn expected_state(this: &ParseCallbackOptions) -> JsValue;
-
-    /// `Callback` in `types.d.ts`.
-    #[wasm_bindgen(typescript_type = "Callback")]
-    pub type Callback;
-}
-
-/// Converts a core error into the `IdvError` that JavaScript callers catch.
-fn to_js(error: Error) -> JsValue {
-    idv_error(error.code(), error.message(), error.field(), error.param())
-}
-
-/// An optional string option: `undefined`/`null` is absent, a string is taken, anything else
-/// is refused with `invalid_option` naming the option.
-fn string_option(value: JsValue, option: &'static str) -> Result<Option<String>, Error> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value
-        .as_string()
-        .map(Some)
-        .ok_or(Error::InvalidOption { option })
-}
-
-/// The text to parse from whichever input form was given. A string longer than the core's
-/// limit in UTF-16 units is also longer in UTF-8 bytes, so it is refused before being copied
-/// into wasm memory.
-fn callback_text(input: &JsValue) -> Result<String, Error> {
-    if let Some(s) = input.dyn_ref::<js_sys::JsString>() {
-        if s.length() as usize > MAX_INPUT_LEN {
-            return Err(Error::InputTooLong);
-        }
-        return Ok(String::from(s));
-    }
-    if let Some(url) = input.dyn_ref::<web_sys::Url>() {
-        return Ok(url.search());
-    }
-    if let Some(params) = input.dyn_ref::<web_sys::UrlSearchParams>() {
-        return Ok(String::from(params.to_string()));
-    }
-    Err(Error::InvalidInput)
-}
-
-/// Parses and validates the query a provider appends to the return URL.
-///
-/// The result is a hint, not a verdict: confirm the session server-side before acting on it.
-#[wasm_bindgen(js_name = parseCallback)]
-pub fn parse_callback(
-    input: &CallbackInput,
-    options: Option<ParseCallbackOptions>,
-) -> Result<Callback, JsValue> {
-    parse_callback_inner(input, options.as_ref()).map_err(to_js)
-}
-
-fn parse_callback_inner(
-    input: &JsValue,
-    options: Option<&ParseCallbackOptions>,
-) -> Result<Callback, Error> {
-    let text = callback_text(input)?;
-    let (mut provider, mut expected_session_id, mut expected_state) = (None, None, None);
-    if let Some(options) = options {
-        if let Some(name) = string_option(options.provider(), "provider")? {
-            provider = Some(
-                Provider::from_name(&name).ok_or(Error::InvalidOption { option: "provider" })?,
-            );
-        }
-        expected_session_id = string_option(options.expected_session_id(), "expectedSessionId")?;
-        expected_state = string_option(options.expected_state(), "expectedState")?;
-    }
-    let cb = callback::parse_callback(
-        &text,
-        &CallbackOptions {
-            provider,
-            expected_session_id: expected_session_id.as_deref(),
-            expected_state: expected_state.as_deref(),
-        },
-    )?;
-    Ok(callback_object(
-        cb.provider.as_str(),
-        &cb.session_id,
-        cb.status.as_str(),
-        cb.reason.map(|r| r.as_str()),
-        cb.raw_status,
-        cb.raw_reason.as_deref(),
-        cb.state.as_deref(),
-    ))
+    /// `new URL(input).href`, or `undefined` if it does not parse: the URL backend of
+    /// `web_url` in the wasm build.
+    #[wasm_bindgen(js_name = canonicalUrl)]
+    pub(crate) fn canonical_url(input: &str) -> Option<String>;
 }
 
 // Talc instead of Rust's default dlmalloc: smaller and faster in wasm; used in tests too, so the
@@ -145,4 +47,64 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
+}
+
+/// Converts a core error into the `IdvError` that JavaScript callers catch.
+fn to_js(error: Error) -> JsValue {
+    idv_error(error.code(), error.message(), error.field(), error.param())
+}
+
+/// An option's value, `None` when absent (`undefined` or `null`).
+fn present(options: &JsValue, key: &str) -> Option<JsValue> {
+    Some(option(options, key)).filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// An optional string option; a value of another type is refused, naming the option.
+fn string_option(options: &JsValue, key: &'static str) -> Result<Option<String>, Error> {
+    present(options, key)
+        .map(|v| v.as_string().ok_or(Error::InvalidOption { option: key }))
+        .transpose()
+}
+
+/// An optional boolean option, false when absent.
+fn bool_option(options: &JsValue, key: &'static str) -> Result<bool, Error> {
+    present(options, key)
+        .map_or(Some(false), |v| v.as_bool())
+        .ok_or(Error::InvalidOption { option: key })
+}
+
+/// An optional positive number option.
+fn positive_option(options: &JsValue, key: &'static str) -> Result<Option<f64>, Error> {
+    present(options, key)
+        .map(|v| {
+            v.as_f64()
+                .filter(|n| *n > 0.0)
+                .ok_or(Error::InvalidOption { option: key })
+        })
+        .transpose()
+}
+
+/// An optional array of strings.
+fn strings_option(options: &JsValue, key: &'static str) -> Result<Option<Vec<String>>, Error> {
+    let Some(value) = present(options, key) else {
+        return Ok(None);
+    };
+    let array = value
+        .dyn_into::<js_sys::Array>()
+        .map_err(|_| Error::InvalidOption { option: key })?;
+    let mut items = Vec::with_capacity(array.length() as usize);
+    for item in array.iter() {
+        items.push(
+            item.as_string()
+                .ok_or(Error::InvalidOption { option: key })?,
+        );
+    }
+    Ok(Some(items))
+}
+
+/// The optional `provider` option.
+fn provider_option(options: &JsValue) -> Result<Option<Provider>, Error> {
+    string_option(options, "provider")?
+        .map(|name| Provider::from_name(&name).ok_or(Error::InvalidOption { option: "provider" }))
+        .transpose()
 }

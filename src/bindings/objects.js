@@ -19,3 +19,44 @@ export function idvError(code, message, field, param) {
 export function callbackObject(provider, sessionId, status, reason, rawStatus, rawReason, state) {
   return { provider, sessionId, status, reason, rawStatus, rawReason, state };
 }
+
+// The record beginHandoff keeps in sessionStorage, and its reading back: JSON, so a person can
+// inspect it in devtools. A record that does not parse reads as absent.
+export function encodePending(state, sessionId) {
+  return JSON.stringify({ state, sessionId, createdAt: Date.now() });
+}
+
+export function decodePending(text) {
+  try {
+    const record = JSON.parse(text);
+    return record !== null && typeof record === "object" ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Removes the callback from the address bar without a navigation, keeping the page's own
+// history state.
+export function replaceAddress(url) {
+  history.replaceState(history.state, "", url);
+}
+
+// The host's own WHATWG parser, with no base: relative input does not parse.
+export function canonicalUrl(input) {
+  try {
+    return new URL(input).href;
+  } catch {
+    return undefined;
+  }
+}
+
+export function option(options, key) {
+  return options == null ? undefined : options[key];
+}
+
+export function callbackInputText(input, maxLen) {
+  if (typeof input === "string") return input.length > maxLen ? null : input;
+  if (input instanceof URL) return input.search;
+  if (input instanceof URLSearchParams) return input.toString();
+  return undefined;
+}

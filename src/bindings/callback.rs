@@ -1,0 +1,95 @@
+//! `parseCallback`.
+
+use alloc::string::String;
+use wasm_bindgen::prelude::*;
+
+use super::{provider_option, string_option, to_js};
+use crate::callback::{self as core_callback, CallbackOptions, MAX_INPUT_LEN};
+use crate::error::Error;
+
+#[wasm_bindgen(module = "/src/bindings/objects.js")]
+extern "C" {
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = callbackObject)]
+    fn callback_object(
+        provider: &str,
+        session_id: &str,
+        status: &str,
+        reason: Option<&str>,
+        raw_status: &str,
+        raw_reason: Option<&str>,
+        state: Option<&str>,
+    ) -> Callback;
+
+    /// The text of a string, `URL` (its search) or `URLSearchParams`; `null` for a string
+    /// longer than `max_len` UTF-16 units (refused before it is copied into wasm memory: it is
+    /// also longer than `max_len` UTF-8 bytes), `undefined` for anything else.
+    #[wasm_bindgen(js_name = callbackInputText)]
+    fn callback_input_text(input: &JsValue, max_len: u32) -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A URL string, a query string (with or without `?`), a `URL` or a `URLSearchParams`.
+    #[wasm_bindgen(typescript_type = "string | URL | URLSearchParams")]
+    pub type CallbackInput;
+
+    /// `ParseCallbackOptions` in `types.d.ts`.
+    #[wasm_bindgen(typescript_type = "ParseCallbackOptions")]
+    pub type ParseCallbackOptions;
+
+    /// `Callback` in `types.d.ts`: a plain object.
+    #[wasm_bindgen(typescript_type = "Callback")]
+    pub type Callback;
+}
+
+/// The text to parse from whichever input form was given.
+fn callback_text(input: &JsValue) -> Result<String, Error> {
+    let text = callback_input_text(input, MAX_INPUT_LEN as u32);
+    match text.as_string() {
+        Some(text) => Ok(text),
+        None if text.is_null() => Err(Error::InputTooLong),
+        None => Err(Error::InvalidInput),
+    }
+}
+
+/// Parses and validates the query a provider appends to the return URL.
+///
+/// The result is a hint, not a verdict: confirm the session server-side before acting on it.
+#[wasm_bindgen(js_name = parseCallback)]
+pub fn parse_callback(
+    input: &CallbackInput,
+    options: Option<ParseCallbackOptions>,
+) -> Result<Callback, JsValue> {
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    parse_callback_inner(input, &options).map_err(to_js)
+}
+
+fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, Error> {
+    let text = callback_text(input)?;
+    let provider = provider_option(options)?;
+    let expected_session_id = string_option(options, "expectedSessionId")?;
+    let expected_state = string_option(options, "expectedState")?;
+    callback_object_of(
+        &text,
+        &CallbackOptions {
+            provider,
+            expected_session_id: expected_session_id.as_deref(),
+            expected_state: expected_state.as_deref(),
+        },
+    )
+}
+
+/// Parses `text` with the core and hands the result to JavaScript as a plain object.
+pub(super) fn callback_object_of(text: &str, options: &CallbackOptions) -> Result<Callback, Error> {
+    let cb = core_callback::parse_callback(text, options)?;
+    Ok(callback_object(
+        cb.provider.as_str(),
+        &cb.session_id,
+        cb.status.as_str(),
+        cb.reason.map(|r| r.as_str()),
+        cb.raw_status,
+        cb.raw_reason.as_deref(),
+        cb.state.as_deref(),
+    ))
+}

@@ -1,0 +1,202 @@
+//! `buildHandoffUrl`, `createState`, and the browser flow `beginHandoff` / `completeHandoff`.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use wasm_bindgen::prelude::*;
+
+use super::callback::{callback_object_of, Callback};
+use super::{
+    bool_option, positive_option, present, provider_option, string_option, strings_option, to_js,
+};
+use crate::callback::{is_token, CallbackOptions, MAX_SESSION_ID_LEN, MAX_STATE_LEN, PARAM_NAMES};
+use crate::error::Error;
+use crate::handoff::{
+    build_handoff_url as build, encode_state, HandoffOptions, PENDING_KEY, STATE_BYTES,
+};
+use crate::query::edit_query;
+
+#[wasm_bindgen(module = "/src/bindings/objects.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = encodePending)]
+    fn encode_pending(state: &str, session_id: Option<&str>) -> String;
+    #[wasm_bindgen(js_name = decodePending)]
+    fn decode_pending(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = replaceAddress)]
+    fn replace_address(url: &str);
+}
+
+/// The host facilities the browser flow uses, looked up when called (never at load, so the
+/// module loads in workerd and Node, where some are absent).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buf: &mut [u8]);
+    #[wasm_bindgen(js_namespace = sessionStorage, js_name = setItem, catch)]
+    fn storage_set(key: &str, value: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_namespace = sessionStorage, js_name = getItem, catch)]
+    fn storage_get(key: &str) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(js_namespace = sessionStorage, js_name = removeItem, catch)]
+    fn storage_remove(key: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_namespace = location, js_name = toString)]
+    fn location_href() -> String;
+    #[wasm_bindgen(js_namespace = location, js_name = assign)]
+    fn location_assign(url: &str);
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
+
+    /// `HandoffUrlOptions` in `types.d.ts`.
+    #[wasm_bindgen(typescript_type = "HandoffUrlOptions")]
+    pub type HandoffUrlOptions;
+    /// `BeginHandoffOptions` in `types.d.ts`.
+    #[wasm_bindgen(typescript_type = "BeginHandoffOptions")]
+    pub type BeginHandoffOptions;
+    /// `CompleteHandoffOptions` in `types.d.ts`.
+    #[wasm_bindgen(typescript_type = "CompleteHandoffOptions")]
+    pub type CompleteHandoffOptions;
+}
+
+/// The options of `buildHandoffUrl` (and `beginHandoff`), read into owned values.
+struct OwnedHandoffOptions {
+    redirect_url: String,
+    state: Option<String>,
+    allowed_redirect_origins: Option<Vec<String>>,
+    allowed_session_hosts: Option<Vec<String>>,
+    allow_insecure_localhost: bool,
+    language: Option<String>,
+}
+
+impl OwnedHandoffOptions {
+    fn read(options: &JsValue) -> Result<Self, Error> {
+        Ok(OwnedHandoffOptions {
+            redirect_url: string_option(options, "redirectUrl")?.ok_or(Error::InvalidOption {
+                option: "redirectUrl",
+            })?,
+            state: string_option(options, "state")?,
+            allowed_redirect_origins: strings_option(options, "allowedRedirectOrigins")?,
+            allowed_session_hosts: strings_option(options, "allowedSessionHosts")?,
+            allow_insecure_localhost: bool_option(options, "allowInsecureLocalhost")?,
+            language: string_option(options, "language")?,
+        })
+    }
+
+    fn build(&self, session_url: &str) -> Result<String, Error> {
+        build(
+            session_url,
+            &HandoffOptions {
+                redirect_url: &self.redirect_url,
+                state: self.state.as_deref(),
+                allowed_redirect_origins: self.allowed_redirect_origins.as_deref(),
+                allowed_session_hosts: self.allowed_session_hosts.as_deref(),
+                allow_insecure_localhost: self.allow_insecure_localhost,
+                language: self.language.as_deref(),
+            },
+        )
+    }
+}
+
+/// Builds the hosted-page URL: the session URL with the return URL (and the state on it)
+/// encoded in its query, after checking both against every open-redirect trick.
+#[wasm_bindgen(js_name = buildHandoffUrl)]
+pub fn build_handoff_url(
+    session_url: &str,
+    options: &HandoffUrlOptions,
+) -> Result<String, JsValue> {
+    OwnedHandoffOptions::read(options)
+        .and_then(|o| o.build(session_url))
+        .map_err(to_js)
+}
+
+/// A fresh one-time state: 256 random bits from `crypto.getRandomValues`, base64url.
+#[wasm_bindgen(js_name = createState)]
+pub fn create_state() -> String {
+    let mut bytes = [0u8; STATE_BYTES];
+    get_random_values(&mut bytes);
+    encode_state(&bytes)
+}
+
+/// Browser only: makes a state, keeps `{state, sessionId, createdAt}` in sessionStorage and
+/// returns the handoff URL (or goes there, with `navigate: true`).
+#[wasm_bindgen(js_name = beginHandoff)]
+pub fn begin_handoff(session_url: &str, options: &BeginHandoffOptions) -> Result<String, JsValue> {
+    begin_handoff_inner(session_url, options).map_err(to_js)
+}
+
+fn begin_handoff_inner(session_url: &str, options: &JsValue) -> Result<String, Error> {
+    let mut owned = OwnedHandoffOptions::read(options)?;
+    // The state must be one this tab made and kept, never one handed in.
+    if owned.state.is_some() {
+        return Err(Error::InvalidOption { option: "state" });
+    }
+    let session_id = string_option(options, "sessionId")?;
+    if session_id
+        .as_deref()
+        .is_some_and(|id| !is_token(id, MAX_SESSION_ID_LEN))
+    {
+        return Err(Error::InvalidOption {
+            option: "sessionId",
+        });
+    }
+    let navigate = bool_option(options, "navigate")?;
+    let state = create_state();
+    let record = encode_pending(&state, session_id.as_deref());
+    owned.state = Some(state);
+    let url = owned.build(session_url)?;
+    storage_set(PENDING_KEY, &record).map_err(|_| Error::StorageUnavailable)?;
+    if navigate {
+        location_assign(&url);
+    }
+    Ok(url)
+}
+
+/// The pending handoff's state, session id and creation time, if the stored record is whole.
+fn read_pending(record: &JsValue) -> Option<(String, Option<String>, f64)> {
+    let state = string_option(record, "state").ok()??;
+    let session_id = string_option(record, "sessionId").ok()?;
+    let created_at = present(record, "createdAt")?.as_f64()?;
+    let whole = is_token(&state, MAX_STATE_LEN)
+        && session_id
+            .as_deref()
+            .is_none_or(|id| is_token(id, MAX_SESSION_ID_LEN))
+        && created_at.is_finite();
+    whole.then_some((state, session_id, created_at))
+}
+
+/// An hour: long enough for a document, a selfie and a liveness check.
+const DEFAULT_MAX_AGE_MS: f64 = 3_600_000.0;
+
+/// Browser only: reads the callback from `location`, checks it against the handoff this tab
+/// began (one use: the record is removed whatever the outcome), removes the callback
+/// parameters from the address bar, and returns the Callback (still a hint).
+#[wasm_bindgen(js_name = completeHandoff)]
+pub fn complete_handoff(options: Option<CompleteHandoffOptions>) -> Result<Callback, JsValue> {
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    complete_handoff_inner(&options).map_err(to_js)
+}
+
+fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
+    let max_age_ms = positive_option(options, "maxAgeMs")?.unwrap_or(DEFAULT_MAX_AGE_MS);
+    let provider = provider_option(options)?;
+    let record = storage_get(PENDING_KEY).map_err(|_| Error::StorageUnavailable)?;
+    let _ = storage_remove(PENDING_KEY);
+    let href = location_href();
+    // Whatever the outcome, the callback leaves the address bar: it is not to be bookmarked,
+    // shared, sent as a referrer or replayed by a reload.
+    let cleaned = edit_query(&href, &PARAM_NAMES, None);
+    if cleaned != href {
+        replace_address(&cleaned);
+    }
+    let (state, session_id, created_at) = record
+        .and_then(|text| read_pending(&decode_pending(&text)))
+        .ok_or(Error::NoPendingHandoff)?;
+    if date_now() - created_at > max_age_ms {
+        return Err(Error::HandoffExpired);
+    }
+    callback_object_of(
+        &href,
+        &CallbackOptions {
+            provider,
+            expected_session_id: session_id.as_deref(),
+            expected_state: Some(&state),
+        },
+    )
+}

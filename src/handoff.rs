@@ -1,0 +1,153 @@
+//! Building the hosted-page URL: the session URL with the return URL encoded in it, both checked
+//! against every open-redirect trick, and the one-time state that binds the return to a browser.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::callback::{is_token, MAX_STATE_LEN};
+use crate::error::Error;
+use crate::provider::DIDIT_LANGUAGES;
+use crate::query::edit_query;
+use crate::web_url::{canonical_host, canonical_origin, parse_strict, ParsedUrl, UrlParts};
+
+/// The query parameter of the session URL that carries the return URL (deepidv, `001_*`).
+pub const REDIRECT_PARAM: &str = "redirect_url";
+/// The query parameter of the return URL that carries the state back.
+pub const STATE_PARAM: &str = "state";
+/// Bytes of randomness in a state made by [`encode_state`]'s callers: 256 bits.
+pub const STATE_BYTES: usize = 32;
+/// The `sessionStorage` key under which `beginHandoff` keeps the pending handoff.
+pub const PENDING_KEY: &str = "idv-handoff:pending";
+
+/// What `buildHandoffUrl` needs besides the session URL.
+#[derive(Debug, Clone, Default)]
+pub struct HandoffOptions<'a> {
+    /// Where the provider sends the person back (required).
+    pub redirect_url: &'a str,
+    /// A one-time state to ride on the return URL as its `state` parameter.
+    pub state: Option<&'a str>,
+    /// If given, the redirect URL's origin must be exactly one of these.
+    pub allowed_redirect_origins: Option<&'a [String]>,
+    /// If given, the session URL's host (`URL.host`) must be exactly one of these.
+    pub allowed_session_hosts: Option<&'a [String]>,
+    /// Admit `http://localhost` and `http://127.0.0.1` (development only).
+    pub allow_insecure_localhost: bool,
+    /// Didit: the interface language, put in the session URL's path.
+    pub language: Option<&'a str>,
+}
+
+/// Builds the hosted-page URL: the canonical session URL with `redirect_url=<canonical return
+/// URL, with the state on it>` in its query. Other query parameters are kept as they are; an
+/// existing `redirect_url` is replaced, never duplicated.
+pub fn build_handoff_url(session_url: &str, options: &HandoffOptions) -> Result<String, Error> {
+    let insecure_ok = options.allow_insecure_localhost;
+    let session = parse_strict(session_url, "sessionUrl", insecure_ok)?;
+    let redirect = parse_strict(options.redirect_url, "redirectUrl", insecure_ok)?;
+
+    if let Some(allowed) = options.allowed_redirect_origins {
+        let allowed = canonical_entries(allowed, canonical_origin, "allowedRedirectOrigins")?;
+        if !allowed.iter().any(|origin| origin == redirect.origin()) {
+            return Err(Error::RedirectOriginNotAllowed);
+        }
+    }
+    if let Some(allowed) = options.allowed_session_hosts {
+        let allowed = canonical_entries(allowed, canonical_host, "allowedSessionHosts")?;
+        if !allowed.iter().any(|host| host == session.host()) {
+            return Err(Error::SessionHostNotAllowed);
+        }
+    }
+
+    let mut return_url = redirect.into_href();
+    if let Some(state) = options.state {
+        if !is_token(state, MAX_STATE_LEN) {
+            return Err(Error::InvalidOption { option: "state" });
+        }
+        return_url = edit_query(&return_url, &[STATE_PARAM], Some((STATE_PARAM, state)));
+    }
+
+    let session_href = match options.language {
+        Some(language) => with_didit_language(&session, language)?,
+        None => session.into_href(),
+    };
+    Ok(edit_query(
+        &session_href,
+        &[REDIRECT_PARAM],
+        Some((REDIRECT_PARAM, &return_url)),
+    ))
+}
+
+/// Canonicalises every allowlist entry; one that is not a bare origin (or host) is an error in
+/// the caller's configuration, reported as such rather than silently never matching.
+fn canonical_entries(
+    entries: &[String],
+    canonical: fn(&str) -> Option<String>,
+    option: &'static str,
+) -> Result<Vec<String>, Error> {
+    let mut canonical_entries = Vec::with_capacity(entries.len());
+    for entry in entries {
+        canonical_entries.push(canonical(entry).ok_or(Error::InvalidOption { option })?);
+    }
+    Ok(canonical_entries)
+}
+
+/// Puts a Didit language in the session URL's path: Didit documents its hosted URL as
+/// `/{language}/session/{token}`, or `/session/{token}` without one.
+fn with_didit_language(session: &ParsedUrl, language: &str) -> Result<String, Error> {
+    if !DIDIT_LANGUAGES.contains(&language) {
+        return Err(Error::InvalidOption { option: "language" });
+    }
+    let parts =
+        UrlParts::split(session.href()).ok_or(Error::InvalidOption { option: "language" })?;
+    let mut segments = parts.path.split('/').skip(1);
+    let token = match (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) {
+        (Some("session"), Some(token), None, None) => token,
+        (Some(current), Some("session"), Some(token), None)
+            if DIDIT_LANGUAGES.contains(&current) =>
+        {
+            token
+        }
+        _ => return Err(Error::InvalidOption { option: "language" }),
+    };
+    if !is_token(token, 128) {
+        return Err(Error::InvalidOption { option: "language" });
+    }
+    let mut out = String::with_capacity(session.href().len() + language.len() + 1);
+    out.push_str(parts.scheme);
+    out.push_str("://");
+    out.push_str(parts.authority);
+    out.push('/');
+    out.push_str(language);
+    out.push_str("/session/");
+    out.push_str(token);
+    if let Some(query) = parts.query {
+        out.push('?');
+        out.push_str(query);
+    }
+    if let Some(fragment) = parts.fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    Ok(out)
+}
+
+/// Encodes state bytes as unpadded base64url (RFC 4648 §5): 32 bytes give 43 characters, all
+/// within the callback's state charset.
+pub fn encode_state(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}

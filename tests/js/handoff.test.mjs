@@ -1,0 +1,133 @@
+// buildHandoffUrl through the package in Node (Node's URL), and beginHandoff/completeHandoff in
+// headless Chromium across a real navigation to another origin (the hosted page) and back.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { buildHandoffUrl, createState, beginHandoff, completeHandoff, IdvError } from "idv-handoff";
+import { serveStatic } from "../../scripts/static-server.mjs";
+import { launchChromium, openPage } from "./helpers/chromium.mjs";
+import { ROOT } from "./helpers/paths.mjs";
+
+const { cases } = JSON.parse(readFileSync(`${ROOT}tests/data/handoff-cases.json`, "utf8"));
+
+test(`buildHandoffUrl: the ${cases.length} cases of the shared table`, () => {
+  assert.ok(cases.length >= 70);
+  for (const c of cases) {
+    if ("expect" in c) {
+      assert.equal(buildHandoffUrl(c.sessionUrl, c.options), c.expect, c.name);
+    } else {
+      assert.throws(
+        () => buildHandoffUrl(c.sessionUrl, c.options),
+        (e) => e instanceof IdvError && e.code === c.error && e.field === c.field,
+        c.name,
+      );
+    }
+  }
+});
+
+test("buildHandoffUrl refuses options of the wrong type", () => {
+  const bad = [
+    [{}, "redirectUrl"],
+    [{ redirectUrl: 5 }, "redirectUrl"],
+    [{ redirectUrl: "https://yourapp.com/", allowedRedirectOrigins: "https://yourapp.com" }, "allowedRedirectOrigins"],
+    [{ redirectUrl: "https://yourapp.com/", allowedSessionHosts: [1] }, "allowedSessionHosts"],
+    [{ redirectUrl: "https://yourapp.com/", allowInsecureLocalhost: "yes" }, "allowInsecureLocalhost"],
+  ];
+  for (const [options, field] of bad) {
+    assert.throws(
+      () => buildHandoffUrl("https://app.deepidv.com/s", options),
+      (e) => e.code === "invalid_option" && e.field === field,
+      field,
+    );
+  }
+});
+
+test("createState gives 256 fresh bits as base64url", () => {
+  const states = new Set(Array.from({ length: 100 }, createState));
+  assert.equal(states.size, 100);
+  for (const s of states) assert.match(s, /^[A-Za-z0-9_-]{43}$/);
+});
+
+test("the browser-only helpers say so outside a browser", () => {
+  assert.throws(() => beginHandoff("https://app.deepidv.com/s", { redirectUrl: "https://yourapp.com/" }), (e) => e.code === "storage_unavailable");
+  assert.throws(() => completeHandoff(), (e) => e.code === "storage_unavailable");
+});
+
+let browser;
+let app;
+let provider;
+
+before(async () => {
+  app = await serveStatic({ "/": `${ROOT}tests/js/handoff-flow/app`, "/node_modules/": `${ROOT}node_modules` });
+  provider = await serveStatic({ "/": `${ROOT}tests/js/handoff-flow/provider` });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await provider?.close();
+});
+
+/** Starts at the app, goes to the hosted page, clicks `outcome` there, and reads the return page. */
+async function journey(page, outcome) {
+  await page.goto(`${app.url}/?provider=${encodeURIComponent(provider.url)}`);
+  await page.click("#verify:not([disabled])");
+  await page.waitForURL(`${provider.url}/hosted.html**`);
+  const handoff = new URL(page.url());
+  await page.click(`#${outcome}`);
+  await page.waitForURL(`${app.url}/return.html**`);
+  await page.waitForSelector("#out[data-done]");
+  return { handoff, result: JSON.parse(await page.textContent("#out")) };
+}
+
+test("a person goes to the hosted page and back: completeHandoff returns the callback once", async () => {
+  const { page, errors } = await openPage(browser);
+  const { handoff, result } = await journey(page, "failed");
+  const redirect = new URL(handoff.searchParams.get("redirect_url"));
+  assert.equal(redirect.origin + redirect.pathname, `${app.url}/return.html`);
+  const state = redirect.searchParams.get("state");
+  assert.match(state, /^[A-Za-z0-9_-]{43}$/);
+  assert.deepEqual(result.ok, {
+    provider: "deepidv",
+    sessionId: "abc",
+    status: "failed",
+    reason: "face_mismatch",
+    rawStatus: "failed",
+    rawReason: "face_mismatch",
+    state,
+  });
+  // The callback left the address bar, and the pending record left sessionStorage.
+  assert.equal(page.url(), `${app.url}/return.html`);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("idv-handoff:pending")), null);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("replaying the return URL is refused: the state is one use", async () => {
+  const { page } = await openPage(browser);
+  const { handoff } = await journey(page, "success");
+  const redirect = new URL(handoff.searchParams.get("redirect_url"));
+  redirect.searchParams.append("session_id", "abc");
+  redirect.searchParams.append("status", "success");
+  await page.goto(redirect.href);
+  await page.waitForSelector("#out[data-done]");
+  assert.deepEqual(JSON.parse(await page.textContent("#out")), { code: "no_pending_handoff", isIdvError: true });
+  await page.close();
+});
+
+test("a tampered state on the way back is refused", async () => {
+  const { page } = await openPage(browser);
+  const { result } = await journey(page, "tamper");
+  assert.deepEqual(result, { code: "state_mismatch", isIdvError: true });
+  await page.close();
+});
+
+test("a forged return in a tab that never began a handoff is refused", async () => {
+  const { page } = await openPage(browser);
+  await page.goto(`${app.url}/return.html?session_id=abc&status=success&state=guess`);
+  await page.waitForSelector("#out[data-done]");
+  assert.deepEqual(JSON.parse(await page.textContent("#out")), { code: "no_pending_handoff", isIdvError: true });
+  assert.equal(page.url(), `${app.url}/return.html`);
+  await page.close();
+});
