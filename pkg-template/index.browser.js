@@ -4,5 +4,4 @@ import init from "./idv_handoff.js";
 
 await init({ module_or_path: new URL("./idv_handoff_bg.wasm", import.meta.url) });
 
-export * from "./idv_handoff.js";
-export { IdvError } from "./idv_error.js";
+export * from "./api.js";

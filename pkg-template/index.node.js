@@ -5,5 +5,4 @@ import { initSync } from "./idv_handoff.js";
 
 initSync({ module: readFileSync(new URL("./idv_handoff_bg.wasm", import.meta.url)) });
 
-export * from "./idv_handoff.js";
-export { IdvError } from "./idv_error.js";
+export * from "./api.js";

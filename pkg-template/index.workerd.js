@@ -5,5 +5,4 @@ import { initSync } from "./idv_handoff.js";
 
 initSync({ module: wasm });
 
-export * from "./idv_handoff.js";
-export { IdvError } from "./idv_error.js";
+export * from "./api.js";

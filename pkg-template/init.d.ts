@@ -1,2 +1,2 @@
-export { default } from "./idv_handoff.js";
-export * from "./idv_handoff.js";
+export { default, initSync } from "./idv_handoff.js";
+export * from "./index.js";

@@ -65,6 +65,52 @@ pub enum Error {
     HandoffExpired,
     /// `sessionStorage` (or `crypto`) is not available: not a browser, or storage is disabled.
     StorageUnavailable,
+    /// A session request field is missing, of the wrong type or invalid (checked before any
+    /// byte is sent).
+    InvalidRequest {
+        /// The field, in snake_case.
+        field: &'static str,
+    },
+    /// A session request has a field the provider does not document.
+    UnknownField {
+        /// Its position among the request's own keys (the bindings report its name).
+        index: u16,
+    },
+    /// HTTP 400 from the proxy: the provider refused the request body.
+    BadRequest {
+        /// The field the server named, if it is one of the request's fields.
+        field: Option<&'static str>,
+    },
+    /// HTTP 401: the proxy's API key is missing or invalid.
+    Unauthorized,
+    /// HTTP 402: the provider account's token balance is spent.
+    PaymentRequired,
+    /// HTTP 404: the workflow id is unknown to the provider.
+    WorkflowNotFound,
+    /// HTTP 422: the Idempotency-Key was used before with another body.
+    IdempotencyConflict,
+    /// HTTP 429 after the retries: rate limited.
+    RateLimited {
+        /// How long the server asked to wait, when it said.
+        retry_after_ms: Option<u32>,
+    },
+    /// HTTP 5xx after the retries, or another status the provider does not document.
+    UpstreamError {
+        /// The last status.
+        status: u16,
+    },
+    /// The proxy could not be reached, after the retries.
+    NetworkError,
+    /// An attempt took longer than `timeoutMs`, after the retries.
+    Timeout,
+    /// The caller's `signal` aborted the call.
+    Aborted,
+    /// The proxy's answer is not a session: not JSON, no id, no https session URL, or a
+    /// redirect (none is followed).
+    InvalidResponse {
+        /// The HTTP status of that answer.
+        status: u16,
+    },
 }
 
 impl Error {
@@ -91,6 +137,19 @@ impl Error {
             Error::NoPendingHandoff => "no_pending_handoff",
             Error::HandoffExpired => "handoff_expired",
             Error::StorageUnavailable => "storage_unavailable",
+            Error::InvalidRequest { .. }
+            | Error::UnknownField { .. }
+            | Error::BadRequest { .. } => "invalid_request",
+            Error::Unauthorized => "unauthorized",
+            Error::PaymentRequired => "payment_required",
+            Error::WorkflowNotFound => "workflow_not_found",
+            Error::IdempotencyConflict => "idempotency_conflict",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::UpstreamError { .. } => "upstream_error",
+            Error::NetworkError => "network_error",
+            Error::Timeout => "timeout",
+            Error::Aborted => "aborted",
+            Error::InvalidResponse { .. } => "invalid_response",
         }
     }
 
@@ -119,6 +178,19 @@ impl Error {
             Error::NoPendingHandoff => "no handoff was started in this tab; confirm the session server-side",
             Error::HandoffExpired => "the handoff started too long ago",
             Error::StorageUnavailable => "sessionStorage is not available here",
+            Error::InvalidRequest { .. } => "a session request field is missing or invalid",
+            Error::UnknownField { .. } => "a session request field is not one the provider documents",
+            Error::BadRequest { .. } => "the provider refused the session request",
+            Error::Unauthorized => "the proxy's API key is missing or invalid",
+            Error::PaymentRequired => "the provider account has no tokens left",
+            Error::WorkflowNotFound => "the workflow id is not known to the provider",
+            Error::IdempotencyConflict => "the Idempotency-Key was already used with another request",
+            Error::RateLimited { .. } => "rate limited: try again later",
+            Error::UpstreamError { .. } => "the proxy or provider failed",
+            Error::NetworkError => "the proxy could not be reached",
+            Error::Timeout => "the proxy did not answer in time",
+            Error::Aborted => "the call was aborted",
+            Error::InvalidResponse { .. } => "the proxy's answer is not a session",
         }
     }
 
@@ -137,7 +209,31 @@ impl Error {
             Error::InvalidUrl { field }
             | Error::InsecureUrl { field }
             | Error::CredentialsInUrl { field }
-            | Error::SuspiciousUrl { field } => Some(field),
+            | Error::SuspiciousUrl { field }
+            | Error::InvalidRequest { field } => Some(field),
+            Error::BadRequest { field } => field,
+            _ => None,
+        }
+    }
+
+    /// The HTTP status the error comes from, where it comes from one.
+    pub const fn status(self) -> Option<u16> {
+        match self {
+            Error::BadRequest { .. } => Some(400),
+            Error::Unauthorized => Some(401),
+            Error::PaymentRequired => Some(402),
+            Error::WorkflowNotFound => Some(404),
+            Error::IdempotencyConflict => Some(422),
+            Error::RateLimited { .. } => Some(429),
+            Error::UpstreamError { status } | Error::InvalidResponse { status } => Some(status),
+            _ => None,
+        }
+    }
+
+    /// How long to wait before trying again, where the server said.
+    pub const fn retry_after_ms(self) -> Option<u32> {
+        match self {
+            Error::RateLimited { retry_after_ms } => retry_after_ms,
             _ => None,
         }
     }
@@ -165,6 +261,21 @@ impl Error {
         Error::NoPendingHandoff,
         Error::HandoffExpired,
         Error::StorageUnavailable,
+        Error::InvalidRequest { field: "" },
+        Error::UnknownField { index: 0 },
+        Error::BadRequest { field: None },
+        Error::Unauthorized,
+        Error::PaymentRequired,
+        Error::WorkflowNotFound,
+        Error::IdempotencyConflict,
+        Error::RateLimited {
+            retry_after_ms: None,
+        },
+        Error::UpstreamError { status: 500 },
+        Error::NetworkError,
+        Error::Timeout,
+        Error::Aborted,
+        Error::InvalidResponse { status: 200 },
     ];
 }
 

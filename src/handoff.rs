@@ -8,7 +8,9 @@ use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
 use crate::provider::DIDIT_LANGUAGES;
 use crate::query::edit_query;
-use crate::web_url::{canonical_host, canonical_origin, parse_strict, ParsedUrl, UrlParts};
+use crate::web_url::{
+    canonical_host, canonical_origin, parse_strict, HttpAllowed, ParsedUrl, UrlParts,
+};
 
 /// The query parameter of the session URL that carries the return URL (deepidv, `001_*`).
 pub const REDIRECT_PARAM: &str = "redirect_url";
@@ -40,7 +42,7 @@ pub struct HandoffOptions<'a> {
 /// URL, with the state on it>` in its query. Other query parameters are kept as they are; an
 /// existing `redirect_url` is replaced, never duplicated.
 pub fn build_handoff_url(session_url: &str, options: &HandoffOptions) -> Result<String, Error> {
-    let insecure_ok = options.allow_insecure_localhost;
+    let insecure_ok = HttpAllowed::localhost_if(options.allow_insecure_localhost);
     let session = parse_strict(session_url, "sessionUrl", insecure_ok)?;
     let redirect = parse_strict(options.redirect_url, "redirectUrl", insecure_ok)?;
 

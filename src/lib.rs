@@ -31,6 +31,7 @@ pub mod error;
 pub mod handoff;
 pub mod provider;
 pub mod query;
+pub mod session;
 pub mod web_url;
 
 #[cfg(target_arch = "wasm32")]

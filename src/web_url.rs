@@ -95,9 +95,31 @@ fn canonical_href(input: &str) -> Option<String> {
     crate::bindings::canonical_url(input)
 }
 
+/// Where plain `http:` is accepted besides `https:` (development only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpAllowed {
+    /// Never: https only.
+    Never,
+    /// `http://localhost` and `http://127.0.0.1` only.
+    Localhost,
+    /// Any host (a proxy on another machine of a development network).
+    Anywhere,
+}
+
+impl HttpAllowed {
+    /// `Localhost` when `allow` is set, else `Never`.
+    pub fn localhost_if(allow: bool) -> HttpAllowed {
+        if allow {
+            HttpAllowed::Localhost
+        } else {
+            HttpAllowed::Never
+        }
+    }
+}
+
 /// Parses `input` as an HTTPS URL whose parse needed no repairs, or says why not. `field`
 /// names the URL in errors as the caller's argument is named (`sessionUrl`, `redirectUrl`);
-/// `allow_insecure_localhost` admits `http://localhost` and `http://127.0.0.1` (development).
+/// `http` says where plain http is accepted too.
 ///
 /// Order: what the parser would silently strip or rewrite is `suspicious_url`; then
 /// `invalid_url` (unparseable or relative), `insecure_url` (not https, or http beyond
@@ -106,7 +128,7 @@ fn canonical_href(input: &str) -> Option<String> {
 pub fn parse_strict(
     input: &str,
     field: &'static str,
-    allow_insecure_localhost: bool,
+    http: HttpAllowed,
 ) -> Result<ParsedUrl, Error> {
     let bytes = input.as_bytes();
     // Leading/trailing C0 controls or spaces, and tabs or newlines anywhere, are removed by the
@@ -116,13 +138,18 @@ pub fn parse_strict(
     }
     let url = ParsedUrl::parse(input).ok_or(Error::InvalidUrl { field })?;
     let https = url.scheme() == "https";
-    let local_http = url.scheme() == "http"
-        && allow_insecure_localhost
-        && matches!(url.hostname(), "localhost" | "127.0.0.1");
-    if !https && !local_http {
+    let http_ok = url.scheme() == "http"
+        && match http {
+            HttpAllowed::Never => false,
+            HttpAllowed::Localhost => matches!(url.hostname(), "localhost" | "127.0.0.1"),
+            HttpAllowed::Anywhere => true,
+        };
+    if !https && !http_ok {
         return Err(Error::InsecureUrl { field });
     }
-    if url.has_credentials() || UrlParts::split(input).is_some_and(|p| p.authority.contains('@')) {
+    if url.has_credentials()
+        || UrlParts::split(input).is_some_and(|p| p.authority.bytes().any(|b| b == b'@'))
+    {
         return Err(Error::CredentialsInUrl { field });
     }
     if expected_href(input, url.scheme()).as_deref() != Some(url.href()) {

@@ -6,7 +6,8 @@ use wasm_bindgen::prelude::*;
 
 use super::callback::{callback_object_of, Callback};
 use super::{
-    bool_option, positive_option, present, provider_option, string_option, strings_option, to_js,
+    bool_option, get_random_values, positive_option, present, provider_option, string_option,
+    strings_option, to_js,
 };
 use crate::callback::{is_token, CallbackOptions, MAX_SESSION_ID_LEN, MAX_STATE_LEN, PARAM_NAMES};
 use crate::error::Error;
@@ -29,8 +30,6 @@ extern "C" {
 /// module loads in workerd and Node, where some are absent).
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
-    fn get_random_values(buf: &mut [u8]);
     #[wasm_bindgen(js_namespace = sessionStorage, js_name = setItem, catch)]
     fn storage_set(key: &str, value: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(js_namespace = sessionStorage, js_name = getItem, catch)]

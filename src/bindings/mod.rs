@@ -7,9 +7,11 @@
 
 mod callback;
 mod handoff;
+mod session;
 
 pub use self::callback::*;
 pub use self::handoff::*;
+pub use self::session::*;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -25,7 +27,14 @@ const TYPES: &str = include_str!("types.d.ts");
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
     #[wasm_bindgen(js_name = idvError)]
-    fn idv_error(code: &str, message: &str, field: Option<&str>, param: Option<&str>) -> JsValue;
+    fn idv_error(
+        code: &str,
+        message: &str,
+        field: Option<&str>,
+        param: Option<&str>,
+        status: Option<u16>,
+        retry_after_ms: Option<u32>,
+    ) -> JsValue;
 
     /// `options[key]`, or `undefined` when `options` is `undefined` or `null`.
     fn option(options: &JsValue, key: &str) -> JsValue;
@@ -34,6 +43,14 @@ extern "C" {
     /// `web_url` in the wasm build.
     #[wasm_bindgen(js_name = canonicalUrl)]
     pub(crate) fn canonical_url(input: &str) -> Option<String>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Randomness for states and Idempotency-Keys (any context: unlike `randomUUID`, it needs
+    /// no secure context).
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buf: &mut [u8]);
 }
 
 // Talc instead of Rust's default dlmalloc: smaller and faster in wasm; used in tests too, so the
@@ -51,7 +68,20 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 
 /// Converts a core error into the `IdvError` that JavaScript callers catch.
 fn to_js(error: Error) -> JsValue {
-    idv_error(error.code(), error.message(), error.field(), error.param())
+    to_js_with(error, error.message(), error.field())
+}
+
+/// The same, with a message and field that only the caller knows (a server's words, an unknown
+/// request key).
+fn to_js_with(error: Error, message: &str, field: Option<&str>) -> JsValue {
+    idv_error(
+        error.code(),
+        message,
+        field,
+        error.param(),
+        error.status(),
+        error.retry_after_ms(),
+    )
 }
 
 /// An option's value, `None` when absent (`undefined` or `null`).
@@ -79,6 +109,18 @@ fn positive_option(options: &JsValue, key: &'static str) -> Result<Option<f64>, 
         .map(|v| {
             v.as_f64()
                 .filter(|n| *n > 0.0)
+                .ok_or(Error::InvalidOption { option: key })
+        })
+        .transpose()
+}
+
+/// An optional whole number within `max`.
+fn count_option(options: &JsValue, key: &'static str, max: u32) -> Result<Option<u32>, Error> {
+    present(options, key)
+        .map(|v| {
+            v.as_f64()
+                .filter(|n| (0.0..=f64::from(max)).contains(n) && f64::from(*n as u32) == *n)
+                .map(|n| n as u32)
                 .ok_or(Error::InvalidOption { option: key })
         })
         .transpose()

@@ -3,17 +3,19 @@
 
 /** The one error type of idv-handoff: a real Error with a stable `code`. */
 export class IdvError extends Error {
-  constructor(code, message, field, param) {
+  constructor(code, message, field, param, status, retryAfterMs) {
     super(message);
     this.code = code;
     if (field !== undefined) this.field = field;
     if (param !== undefined) this.param = param;
+    if (status !== undefined) this.status = status;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
   }
 }
 IdvError.prototype.name = "IdvError";
 
-export function idvError(code, message, field, param) {
-  return new IdvError(code, message, field, param);
+export function idvError(code, message, field, param, status, retryAfterMs) {
+  return new IdvError(code, message, field, param, status, retryAfterMs);
 }
 
 export function callbackObject(provider, sessionId, status, reason, rawStatus, rawReason, state) {
@@ -59,4 +61,17 @@ export function callbackInputText(input, maxLen) {
   if (input instanceof URL) return input.search;
   if (input instanceof URLSearchParams) return input.toString();
   return undefined;
+}
+
+// An object's own [key, value] pairs, or undefined when it is not a plain object.
+export function entries(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : undefined;
+}
+
+export function sessionObject(id, sessionUrl, externalId, links) {
+  return externalId === undefined ? { id, sessionUrl, links } : { id, sessionUrl, externalId, links };
+}
+
+export function sessionPlan(url, body, key, timeoutMs, maxRetries, maxDelayMs, allowInsecureLocalhost) {
+  return { url, body, key, timeoutMs, maxRetries, maxDelayMs, allowInsecureLocalhost };
 }

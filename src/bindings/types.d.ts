@@ -19,7 +19,10 @@ export type IdvErrorCode =
   | "missing_status" | "invalid_status" | "invalid_state" | "state_mismatch"
   | "invalid_url" | "insecure_url" | "credentials_in_url" | "suspicious_url"
   | "redirect_origin_not_allowed" | "session_host_not_allowed"
-  | "no_pending_handoff" | "handoff_expired" | "storage_unavailable";
+  | "no_pending_handoff" | "handoff_expired" | "storage_unavailable"
+  | "invalid_request" | "unauthorized" | "payment_required" | "workflow_not_found"
+  | "idempotency_conflict" | "rate_limited" | "upstream_error" | "network_error" | "timeout"
+  | "aborted" | "invalid_response";
 
 /** The error every idv-handoff function throws: `instanceof Error`, with a stable `code`. */
 export class IdvError extends Error {
@@ -30,6 +33,10 @@ export class IdvError extends Error {
   readonly field?: string;
   /** The callback parameter the error is about (`duplicate_parameter`). */
   readonly param?: string;
+  /** The HTTP status the error comes from (createSession). */
+  readonly status?: number;
+  /** How long the server asked to wait (`rate_limited`), when it said. */
+  readonly retryAfterMs?: number;
 }
 
 /** Options of `parseCallback`. */
@@ -99,3 +106,76 @@ export interface CompleteHandoffOptions {
   /** Read the callback as this provider's (default: detected). */
   provider?: Provider;
 }
+
+/**
+ * A deepidv session request, each field in snake_case or camelCase (camelCase wins when both are
+ * given). No other field is accepted: an API key never belongs here.
+ */
+export interface SessionRequest {
+  first_name?: string; firstName?: string;
+  last_name?: string; lastName?: string;
+  /** A plausible address. */
+  email?: string;
+  /** Strict E.164: `+`, a country code 1-9, at most 15 digits, e.g. "+15192223333". */
+  phone?: string;
+  external_id?: string; externalId?: string;
+  send_email_invite?: boolean; sendEmailInvite?: boolean;
+  send_phone_invite?: boolean; sendPhoneInvite?: boolean;
+  workflow_id?: string; workflowId?: string;
+  /** https, checked like `buildHandoffUrl`'s redirect URL. */
+  redirect_url?: string; redirectUrl?: string;
+}
+
+/** The body sent to the provider: snake_case, absent fields left out. */
+export interface SessionRequestBody {
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  external_id?: string;
+  send_email_invite?: boolean;
+  send_phone_invite?: boolean;
+  workflow_id?: string;
+  redirect_url?: string;
+}
+
+/** Options of `normalizeSessionRequest`. */
+export interface NormalizeSessionRequestOptions {
+  /** Development only: accept an http://localhost or http://127.0.0.1 redirect URL. */
+  allowInsecureLocalhost?: boolean;
+}
+
+/** Options of `createSession`. */
+export interface CreateSessionOptions extends NormalizeSessionRequestOptions {
+  /** The Idempotency-Key of this call (1-255 visible ASCII characters). Default: a fresh random UUID. */
+  idempotencyKey?: string;
+  /** Retries of 409, 429, 5xx, network failures and timeouts, with the same key. Default 2, at most 10. */
+  maxRetries?: number;
+  /** Per attempt. Default 10 000. */
+  timeoutMs?: number;
+  /** The longest single wait between attempts; a 429 asking for longer ends the call. Default 30 000. */
+  maxDelayMs?: number;
+  /** Aborts the call (`aborted`), including a wait between attempts. */
+  signal?: AbortSignal;
+  /** Development only: accept an http:// proxy URL. */
+  allowInsecureProxy?: boolean;
+}
+
+/** A created session. */
+export interface Session {
+  /** The provider's session id (`idv_id` or `id` in its answer). */
+  id: string;
+  /** The hosted page to hand the person off to (canonical https). */
+  sessionUrl: string;
+  /** Your external id, when the provider echoed it. */
+  externalId?: string;
+  /** The provider's associated links, as it sent them. */
+  links: unknown[];
+}
+
+/**
+ * Creates a verification session through your own backend proxy, which holds the API key: a
+ * POST of the validated snake_case body with `Content-Type: application/json` and an
+ * `Idempotency-Key` (the same on every retry). Redirects are not followed.
+ */
+export function createSession(proxyUrl: string, request: SessionRequest, options?: CreateSessionOptions): Promise<Session>;

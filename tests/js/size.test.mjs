@@ -10,7 +10,7 @@ import { ROOT } from "./helpers/paths.mjs";
 
 const PKG = `${ROOT}node_modules/idv-handoff/`;
 const BUDGET = 20 * 1024;
-const CEILING = 23 * 1024;
+const CEILING = 33 * 1024;
 
 /** Every file the browser entry loads: the entry, the glue, the snippets and the wasm. */
 function browserEntryFiles() {
@@ -22,7 +22,8 @@ function browserEntryFiles() {
     }
   };
   walk(`${PKG}snippets/`);
-  return [`${PKG}index.browser.js`, `${PKG}idv_error.js`, `${PKG}idv_handoff.js`, `${PKG}idv_handoff_bg.wasm`, ...snippets];
+  const files = ["index.browser.js", "api.js", "session.js", "idv_error.js", "idv_handoff.js", "idv_handoff_bg.wasm"];
+  return [...files.map((f) => `${PKG}${f}`), ...snippets];
 }
 
 test(`the browser entry stays under its ceiling of ${CEILING} bytes gzip -9`, () => {

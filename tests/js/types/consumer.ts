@@ -1,8 +1,11 @@
 // Compiled by types.test.mjs with `tsc --strict`: the declarations a TypeScript user gets.
 // Each @ts-expect-error line must fail to type-check; if the types loosened (to any, or to
 // plain string), the directive itself would become an error and the test would fail.
-import { parseCallback, IdvError } from "idv-handoff";
-import type { Callback, CallbackReason, CallbackStatus, IdvErrorCode, ParseCallbackOptions, Provider } from "idv-handoff";
+import { parseCallback, IdvError, createSession, normalizeSessionRequest, buildHandoffUrl, beginHandoff, completeHandoff, createState } from "idv-handoff";
+import type {
+  Callback, CallbackReason, CallbackStatus, IdvErrorCode, ParseCallbackOptions, Provider, Session, SessionRequest,
+  SessionRequestBody, CreateSessionOptions, HandoffUrlOptions,
+} from "idv-handoff";
 
 const options: ParseCallbackOptions = { provider: "didit", expectedState: "s", expectedSessionId: "id" };
 const cb: Callback = parseCallback(new URL("https://yourapp.com/r?session_id=a&status=success"), options);
@@ -19,6 +22,25 @@ const returnsCallback: Equals<ReturnType<typeof parseCallback>, Callback> = true
 const statusIsTheUnion: Equals<Callback["status"], CallbackStatus> = true;
 const reasonIsTheUnion: Equals<Callback["reason"], CallbackReason | undefined> = true;
 const codeIsTheUnion: Equals<IdvError["code"], IdvErrorCode> = true;
+
+const request: SessionRequest = { firstName: "Jane", last_name: "Doe", email: "j@example.com", phone: "+15551234567" };
+const sessionOptions: CreateSessionOptions = { idempotencyKey: "k", maxRetries: 1, timeoutMs: 5000, signal: AbortSignal.timeout(1) };
+const pending: Promise<Session> = createSession("https://yourapp.com/api/idv/sessions", request, sessionOptions);
+const body: SessionRequestBody = normalizeSessionRequest(request);
+const handoffOptions: HandoffUrlOptions = { redirectUrl: "https://yourapp.com/done", language: "pt-BR", state: createState() };
+const handoffUrl: string = buildHandoffUrl("https://verify.didit.me/session/abc", handoffOptions);
+const begun: string = beginHandoff("https://app.deepidv.com/s", { redirectUrl: "https://yourapp.com/done", navigate: false });
+const completed: Callback = completeHandoff({ maxAgeMs: 1000 });
+const sessionIsExact: Equals<Awaited<ReturnType<typeof createSession>>, Session> = true;
+// @ts-expect-error: an API key is not a request field
+const withKey: SessionRequest = { ...request, apiKey: "secret" };
+// @ts-expect-error: beginHandoff makes the state itself
+beginHandoff("https://app.deepidv.com/s", { redirectUrl: "https://yourapp.com/done", state: "mine" });
+// @ts-expect-error: not one of Didit's languages
+const notALanguage: HandoffUrlOptions = { redirectUrl: "https://yourapp.com/", language: "xx" };
+// @ts-expect-error: initSync is internal to the wasm glue, not part of the package's API
+import("idv-handoff").then((m) => m.initSync);
+console.log(pending, body, handoffUrl, begun, completed, sessionIsExact, withKey, notALanguage);
 
 // @ts-expect-error: statuses are a closed union
 const notAStatus: CallbackStatus = "verified";
@@ -37,6 +59,9 @@ try {
     const asError: Error = e;
     const param: string | undefined = e.param;
     const field: string | undefined = e.field;
+    const status: number | undefined = e.status;
+    const retryAfterMs: number | undefined = e.retryAfterMs;
+    console.log(status, retryAfterMs);
     // @ts-expect-error: codes are a closed union
     const notACode: typeof e.code = "nope";
     console.log(code, asError, param, field, notACode);
