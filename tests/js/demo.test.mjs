@@ -1,0 +1,314 @@
+// The demo end to end (issue "www"): the app, the reference proxy worker and the stand-in
+// provider in real workerd, driven by headless Chromium as a person would use them.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { startDemo } from "../../www/demo.mjs";
+import { launchChromium, openPage } from "./helpers/chromium.mjs";
+import { outDir } from "./helpers/paths.mjs";
+import { createSession } from "idv-handoff";
+
+const SHOTS = outDir("demo");
+const API_KEY = `sk_test_${randomBytes(12).toString("hex")}`;
+
+/** A free loopback port pair (the app, the provider). */
+async function freePorts() {
+  const grab = () =>
+    new Promise((ok) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = s.address();
+        s.close(() => ok(port));
+      });
+    });
+  for (;;) {
+    const port = await grab();
+    if (port < 65000) return [port, port + 1];
+  }
+}
+
+let demo;
+let browser;
+before(async () => {
+  const [port, providerPort] = await freePorts();
+  demo = await startDemo({ port, providerPort, apiKey: API_KEY, provider: { EXPOSE_STATS: "1" } });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+const PERSON = { first_name: "Jane", last_name: "Doe", email: "jane@example.com", phone: "+15551234567" };
+
+async function fillForm(page, person = PERSON) {
+  await page.goto(`${demo.url}/`);
+  await page.waitForSelector("form[data-ready]");
+  for (const [field, value] of Object.entries(person)) await page.fill(`#${field}`, value);
+}
+
+/** A person's whole journey: the form, the hosted page, the outcome, the result page. */
+async function journey(outcome, reason) {
+  const { page, errors } = await openPage(browser);
+  await fillForm(page);
+  await page.click("#submit");
+  await page.waitForURL(`${demo.providerUrl}/hosted/**`);
+  if (reason) await page.selectOption("#reason", reason);
+  await page.click(`#${outcome}`);
+  await page.waitForURL(`${demo.url}/result`);
+  await page.waitForSelector("body[data-done]");
+  return { page, errors };
+}
+
+const OUTCOMES = [
+  ["success", undefined, "Verification submitted"],
+  ...["document_unreadable", "face_mismatch", "session_expired", "internal_error", "user_cancelled", "unknown"].map(
+    (reason) => ["failed", reason, `Verification failed: ${reason}.`],
+  ),
+  ["failed", "liveness_spoof_detected", "Verification failed: liveness_spoof_detected."],
+  ["abandoned", undefined, "Verification abandoned"],
+];
+
+for (const [outcome, reason, confirmed] of OUTCOMES) {
+  test(`journey: ${outcome}${reason ? ` (${reason})` : ""}`, async () => {
+    const { page, errors } = await journey(outcome, reason);
+    assert.equal(await page.getAttribute("body", "data-done"), `confirmed-${outcome}`);
+    assert.equal(await page.textContent("#hint-status"), outcome);
+    const expectedReason = outcome === "abandoned" ? "user_cancelled" : reason === "liveness_spoof_detected" ? "unknown" : reason ?? "none";
+    assert.equal(await page.textContent("#hint-reason"), expectedReason);
+    if (reason === "liveness_spoof_detected") assert.match(await page.textContent("#hint-raw"), /reason=liveness_spoof_detected/);
+    assert.ok((await page.textContent("#confirmed-text")).startsWith(confirmed), await page.textContent("#confirmed-text"));
+    // The callback left the address bar, and the state cookie was used up.
+    assert.equal(page.url(), `${demo.url}/result`);
+    assert.equal((await page.context().cookies()).find((c) => c.name === "__Host-idv-state"), undefined);
+    await page.screenshot({ path: `${SHOTS}${outcome}${reason ? `-${reason}` : ""}.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test("field errors are shown next to the field, and nothing is sent", async () => {
+  const before = await stats();
+  const { page } = await openPage(browser);
+  await fillForm(page, { ...PERSON, phone: "555-1234" });
+  await page.click("#submit");
+  await page.waitForFunction(() => document.querySelector('.error[data-for="phone"]').textContent !== "");
+  assert.match(await page.textContent('.error[data-for="phone"]'), /international format/);
+  assert.equal(await page.getAttribute("#phone", "aria-invalid"), "true");
+  assert.equal(await page.textContent('.error[data-for="email"]'), "");
+  await page.fill("#phone", "+15551234567");
+  await page.fill("#email", "jane@");
+  await page.click("#submit");
+  await page.waitForFunction(() => document.querySelector('.error[data-for="email"]').textContent !== "");
+  assert.equal(await page.textContent('.error[data-for="phone"]'), "");
+  assert.equal((await stats()).sessions, before.sessions);
+  await page.close();
+});
+
+test("an unknown workflow is the provider's 404, shown next to the workflow", async () => {
+  const { page } = await openPage(browser);
+  await fillForm(page);
+  await page.selectOption("#workflow_id", "wf_does_not_exist");
+  await page.click("#submit");
+  await page.waitForSelector("#banner[data-code]", { state: "attached" });
+  assert.equal(await page.getAttribute("#banner", "data-code"), "workflow_not_found");
+  assert.match(await page.textContent('.error[data-for="workflow_id"]'), /does not know/);
+  await page.close();
+});
+
+test("a forged return without the state cookie ends on the error page, never on a confirmation", async () => {
+  const { page } = await openPage(browser);
+  // A session that exists, with a plausible state: only the cookie is missing.
+  const id = (await (await apiCreate()).json()).idv_id;
+  const response = await page.goto(`${demo.url}/idv/return?session_id=${id}&status=success&state=${"A".repeat(43)}`);
+  assert.equal(response.status(), 400);
+  assert.equal(await page.textContent("#code"), "no_pending_handoff");
+  const body = await page.textContent("body");
+  assert.doesNotMatch(body, /submitted|confirmed by the provider|verified/i);
+  await page.close();
+});
+
+test("a replayed return ends on the error page", async () => {
+  const { page } = await openPage(browser);
+  let returnUrl;
+  page.on("request", (r) => {
+    if (r.url().startsWith(`${demo.url}/idv/return`)) returnUrl ??= r.url();
+  });
+  await fillForm(page);
+  await page.click("#submit");
+  await page.waitForURL(`${demo.providerUrl}/hosted/**`);
+  await page.click("#success");
+  await page.waitForSelector("body[data-done]");
+  assert.ok(returnUrl, "the provider sent the person to /idv/return");
+  const replay = await page.goto(returnUrl);
+  assert.equal(replay.status(), 400);
+  assert.equal(await page.textContent("#code"), "no_pending_handoff");
+  // The result page opened directly with the callback is refused too (the tab's state is used).
+  await page.goto(`${demo.url}/result${new URL(returnUrl).search}`);
+  await page.waitForSelector("body[data-done]");
+  assert.equal(await page.getAttribute("body", "data-code"), "no_pending_handoff");
+  assert.equal(await page.locator("#confirmed").isHidden(), true);
+  await page.close();
+});
+
+test("a tampered state cookie or callback ends on the error page", async () => {
+  const { page } = await openPage(browser);
+  await fillForm(page);
+  await page.click("#submit");
+  await page.waitForURL(`${demo.providerUrl}/hosted/**`);
+  const [cookie] = (await page.context().cookies()).filter((c) => c.name === "__Host-idv-state");
+  assert.ok(cookie?.httpOnly && cookie.secure && cookie.sameSite === "Lax", JSON.stringify(cookie));
+  await page.context().addCookies([{ ...cookie, value: "B".repeat(43) }]);
+  await page.click("#success");
+  await page.waitForURL(`${demo.url}/idv/return**`);
+  assert.equal(await page.textContent("#code"), "state_mismatch");
+  await page.context().clearCookies();
+  await page.close();
+});
+
+// The proxy worker's routes, called directly.
+function apiCreate(body = PERSON, headers = {}) {
+  return fetch(`${demo.url}/api/idv/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+async function stats() {
+  return (await fetch(`${demo.providerUrl}/__stats`)).json();
+}
+
+test("proxy: the key is added server-side; the provider refuses a request without it", async () => {
+  const direct = await fetch(`${demo.providerUrl}/v1/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(PERSON) });
+  assert.equal(direct.status, 401);
+  const proxied = await apiCreate();
+  assert.equal(proxied.status, 200);
+  const session = await proxied.json();
+  assert.match(session.idv_id, /^[0-9a-f-]{36}$/);
+  const record = await fetch(`${demo.url}/api/idv/sessions/${session.idv_id}`);
+  assert.equal(record.status, 200);
+  assert.equal((await record.json()).sessionRecord.id, session.idv_id);
+  assert.equal((await fetch(`${demo.url}/api/idv/sessions/nope`)).status, 404);
+  assert.equal((await fetch(`${demo.url}/api/idv/sessions/${encodeURIComponent("a/../b")}`)).status, 400);
+});
+
+test("proxy: invalid bodies are refused with code and field before the provider sees them", async () => {
+  const before = await stats();
+  const cases = [
+    [{ ...PERSON, phone: "555" }, "invalid_request", "phone"],
+    [{ ...PERSON, email: undefined }, "invalid_request", "email"],
+    [{ ...PERSON, apiKey: "steal" }, "invalid_request", "apiKey"],
+    ["{not json", "invalid_request", undefined],
+  ];
+  for (const [body, code, field] of cases) {
+    const res = await apiCreate(body);
+    assert.equal(res.status, 400);
+    const json = await res.json();
+    assert.equal(json.code, code);
+    assert.equal(json.field, field);
+  }
+  assert.equal((await stats()).sessions, before.sessions);
+});
+
+test("proxy: CORS preflight for an allowed origin, refusal for another", async () => {
+  const preflight = (origin) =>
+    fetch(`${demo.url}/api/idv/sessions`, {
+      method: "OPTIONS",
+      headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, idempotency-key" },
+    });
+  const same = await preflight(demo.url);
+  assert.equal(same.status, 204);
+  assert.equal(same.headers.get("access-control-allow-origin"), demo.url);
+  assert.match(same.headers.get("access-control-allow-headers"), /Idempotency-Key/);
+  assert.match(same.headers.get("access-control-expose-headers"), /Retry-After/);
+  const other = await preflight("https://evil.example");
+  assert.equal(other.status, 403);
+  assert.equal(other.headers.get("access-control-allow-origin"), null);
+  const post = await apiCreate(PERSON, { Origin: "https://evil.example" });
+  assert.equal(post.status, 403);
+});
+
+test("the API key reaches no page, script or response", async () => {
+  const { page } = await openPage(browser);
+  const bodies = [];
+  page.on("response", async (r) => {
+    try {
+      bodies.push(`${r.url()} ${JSON.stringify(await r.allHeaders())} ${await r.text()}`);
+    } catch {
+      // Redirects have no body.
+    }
+  });
+  await fillForm(page);
+  await page.click("#submit");
+  await page.waitForURL(`${demo.providerUrl}/hosted/**`);
+  await page.click("#failed");
+  await page.waitForSelector("body[data-done]");
+  for (const path of ["/", "/app.js", "/result.html", "/result.js", "/api/idv/config", "/node_modules/idv-handoff/index.browser.js"]) {
+    const res = await fetch(`${demo.url}${path}`);
+    bodies.push(`${path} ${JSON.stringify([...res.headers])} ${await res.text()}`);
+  }
+  bodies.push(await (await apiCreate()).text(), await (await apiCreate({ ...PERSON, phone: "1" })).text());
+  assert.ok(bodies.length > 10);
+  for (const body of bodies) assert.ok(!body.includes(API_KEY), `the key leaked: ${body.slice(0, 120)}`);
+  await page.close();
+});
+
+test("idempotency end to end: a create retried after a dropped answer makes one session", async () => {
+  const [port, providerPort] = await freePorts();
+  const slow = await startDemo({ port, providerPort, apiKey: API_KEY, provider: { EXPOSE_STATS: "1", SLOW_CREATE_MS: "700" } });
+  try {
+    const session = await createSession(`${slow.url}/api/idv/sessions`, { firstName: "A", lastName: "B", email: "a@b.example", phone: "+15551234567" }, {
+      allowInsecureProxy: true,
+      allowInsecureLocalhost: true,
+      timeoutMs: 300,
+      maxDelayMs: 50,
+    });
+    assert.match(session.id, /^[0-9a-f-]{36}$/);
+    const counted = await (await fetch(`${slow.providerUrl}/__stats`)).json();
+    assert.equal(counted.sessions, 1, "the retry created a second session");
+  } finally {
+    await slow.close();
+  }
+});
+
+test("a 429 is shown with the wait, and the person succeeds after it", async () => {
+  const [port, providerPort] = await freePorts();
+  const limited = await startDemo({ port, providerPort, apiKey: API_KEY, provider: { RATE_LIMIT: "1", RATE_WINDOW_SECONDS: "4" } });
+  const { page } = await openPage(browser);
+  try {
+    const first = await fetch(`${limited.url}/api/idv/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(PERSON) });
+    assert.equal(first.status, 200);
+    await page.goto(`${limited.url}/`);
+    await page.waitForSelector("form[data-ready]");
+    for (const [field, value] of Object.entries(PERSON)) await page.fill(`#${field}`, value);
+    await page.click("#submit");
+    await page.waitForSelector("#banner[data-code]", { state: "attached" });
+    assert.equal(await page.getAttribute("#banner", "data-code"), "rate_limited");
+    assert.match(await page.textContent("#banner"), /wait \d+ s/);
+    await page.screenshot({ path: `${SHOTS}rate-limited.png`, fullPage: true });
+    await page.waitForSelector("#submit:not([disabled])", { timeout: 10_000 });
+    await page.click("#submit");
+    await page.waitForURL(`${limited.providerUrl}/hosted/**`, { timeout: 15_000 });
+  } finally {
+    await page.close();
+    await limited.close();
+  }
+});
+
+test("sessions survive a restart of the demo (persisted state)", async () => {
+  const persist = mkdtempSync(`${tmpdir()}/idv-demo-`);
+  const [port, providerPort] = await freePorts();
+  const first = await startDemo({ port, providerPort, apiKey: API_KEY, persist });
+  const id = (await (await fetch(`${first.url}/api/idv/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(PERSON) })).json()).idv_id;
+  await first.close();
+  const second = await startDemo({ port, providerPort, apiKey: API_KEY, persist });
+  try {
+    const record = await fetch(`${second.url}/api/idv/sessions/${id}`);
+    assert.equal(record.status, 200);
+  } finally {
+    await second.close();
+  }
+});

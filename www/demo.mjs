@@ -1,0 +1,109 @@
+// `make demo`: the demo app, the reference proxy worker and the local stand-in provider, all in
+// real workerd (Miniflare), in one process. Also used by the end-to-end tests (startDemo).
+//
+//   http://127.0.0.1:$PORT       the app (static files) and the proxy worker's routes
+//   http://127.0.0.1:$PORT+1     the stand-in provider (API and hosted page), another origin
+//
+// PROVIDER_URL and IDV_API_KEY point the proxy at a real provider instead of the stand-in.
+import { cpSync, mkdirSync, rmSync, copyFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const COMPATIBILITY_DATE = "2025-09-01";
+
+/** Builds what workerd serves: the site (app + installed package) and the bundled proxy. */
+async function prepare(out) {
+  rmSync(out, { recursive: true, force: true });
+  const site = `${out}site/`;
+  cpSync(`${ROOT}www/app/`, site, { recursive: true });
+  // The app imports the built package exactly as installed in node_modules.
+  cpSync(`${ROOT}node_modules/idv-handoff/`, `${site}node_modules/idv-handoff/`, { recursive: true });
+  mkdirSync(`${out}proxy`, { recursive: true });
+  // Bundled as wrangler bundles a worker: the `workerd` export condition, the .wasm kept as a
+  // module workerd compiles at load.
+  await build({
+    entryPoints: [`${ROOT}www/proxy/worker.js`],
+    outfile: `${out}proxy/worker.js`,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    external: ["*.wasm"],
+    logLevel: "warning",
+  });
+  copyFileSync(`${ROOT}node_modules/idv-handoff/idv_handoff_bg.wasm`, `${out}proxy/idv_handoff_bg.wasm`);
+  return { site, proxy: `${out}proxy/worker.js` };
+}
+
+/**
+ * Starts everything. Options: port (0 for any), providerPort, apiKey, persist (a folder for the
+ * provider's state, so sessions survive a restart; omit for memory only), provider: extra
+ * bindings for the stand-in (RATE_LIMIT, RATE_WINDOW_SECONDS, TOKEN_BALANCE, SLOW_CREATE_MS,
+ * EXPOSE_STATS), out (build folder).
+ */
+export async function startDemo({
+  port = 8787,
+  providerPort = port + 1,
+  apiKey = "idv-demo-local-key",
+  persist,
+  provider = {},
+  out = `${ROOT}target/demo/${port}/`,
+  providerUrl,
+} = {}) {
+  const { site, proxy } = await prepare(out);
+  const host = "127.0.0.1";
+  const useStandIn = !providerUrl;
+  providerUrl ??= `http://${host}:${providerPort}`;
+  const workers = [
+    {
+      name: "proxy",
+      modules: true,
+      scriptPath: proxy,
+      modulesRules: [
+        { type: "ESModule", include: ["**/*.js"] },
+        { type: "CompiledWasm", include: ["**/*.wasm"] },
+      ],
+      compatibilityDate: COMPATIBILITY_DATE,
+      assets: { directory: site, binding: "ASSETS", routerConfig: { has_user_worker: true } },
+      bindings: { PROVIDER_URL: providerUrl, IDV_API_KEY: apiKey, ALLOWED_ORIGINS: "", DEV: "true" },
+    },
+  ];
+  if (useStandIn) {
+    workers.push({
+      name: "provider",
+      modules: true,
+      scriptPath: `${ROOT}www/provider/worker.js`,
+      compatibilityDate: COMPATIBILITY_DATE,
+      durableObjects: { PROVIDER: "ProviderState" },
+      bindings: { API_KEY: apiKey, PUBLIC_URL: providerUrl, ...provider },
+      unsafeDirectSockets: [{ host, port: providerPort }],
+    });
+  }
+  const mf = new Miniflare({
+    host,
+    port,
+    workers,
+    durableObjectsPersist: persist ?? false,
+  });
+  const url = (await mf.ready).origin;
+  return { url, providerUrl, mf, close: () => mf.dispose() };
+}
+
+// `node www/demo.mjs`: the `make demo` command.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env.PORT ?? 8787);
+  const demo = await startDemo({
+    port,
+    providerUrl: process.env.PROVIDER_URL,
+    apiKey: process.env.IDV_API_KEY ?? "idv-demo-local-key",
+    persist: `${ROOT}www/.state`,
+  });
+  console.log(`idv-handoff demo ready: ${demo.url}/`);
+  if (!process.env.PROVIDER_URL) console.log(`  local stand-in provider: ${demo.providerUrl}`);
+  console.log("  Ctrl-C stops it.");
+  const stop = () => demo.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
