@@ -1,0 +1,200 @@
+// Part 4 of `make bench`: requests/s and latency of the reference proxy worker's
+// POST /api/idv/sessions (www/proxy/worker.js) in real workerd, against the local stand-in
+// provider (www/provider/worker.js), beside a bare pass-through worker (passthrough-worker.js)
+// forwarding the same requests to the same provider, in the same run, with autocannon on
+// loopback. Runs are interleaved and bounded in time.
+//
+// The three workers share one workerd process (one Miniflare), so both sides of the comparison
+// compete for the same threads with the provider alike. They are configured as in `make demo`
+// (www/demo.mjs): the proxy and the pass-through get PROVIDER_URL and IDV_API_KEY; the
+// provider's rate limit and token balance are raised so that no request is refused.
+import { randomUUID } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { median } from "../median.mjs";
+
+const HOST = "127.0.0.1";
+const API_KEY = "bench-api-key";
+/** The date www/demo.mjs runs the workers with. */
+const COMPATIBILITY_DATE = "2025-09-01";
+const CONNECTIONS = 8;
+const WARMUP_S = 2;
+const RUN_S = 3;
+/** Runs per worker, alternating which goes first, so drift hits both alike. */
+const ROUNDS = 6;
+
+/** What createSession sends: the snake_case JSON body, with a fresh Idempotency-Key each time. */
+const BODY = JSON.stringify({
+  first_name: "Jane",
+  last_name: "Doe",
+  email: "jane.doe@example.com",
+  phone: "+15551234567",
+  external_id: "user_abc123",
+  send_email_invite: false,
+  redirect_url: "https://yourapp.com/verification-complete",
+});
+const request = () => ({
+  method: "POST",
+  headers: { "content-type": "application/json", "idempotency-key": randomUUID() },
+  body: BODY,
+});
+
+/** A free loopback port, for the provider, whose URL the other workers must know up front. */
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer().once("error", fail);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/** Bundles the proxy as wrangler (and www/demo.mjs) would, its .wasm kept as a module beside it. */
+async function bundleProxy(workerPath, outDir, pkgDir) {
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    entryPoints: [workerPath],
+    outfile: join(outDir, "worker.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    external: ["*.wasm"],
+    logLevel: "warning",
+  });
+  copyFileSync(join(pkgDir, "idv_handoff_bg.wasm"), join(outDir, "idv_handoff_bg.wasm"));
+  return join(outDir, "worker.js");
+}
+
+/** Starts the three workers; resolves to the URLs of the two measured endpoints. */
+async function startWorkers({ root, pkgDir, workerPath }) {
+  const providerPort = await freePort();
+  const providerUrl = `http://${HOST}:${providerPort}`;
+  const upstream = { PROVIDER_URL: providerUrl, IDV_API_KEY: API_KEY };
+  const mf = new Miniflare({
+    host: HOST,
+    port: 0,
+    workers: [
+      {
+        name: "proxy",
+        modules: true,
+        scriptPath: await bundleProxy(workerPath, resolve(root, "target/bench/edge"), pkgDir),
+        modulesRules: [
+          { type: "ESModule", include: ["**/*.js"] },
+          { type: "CompiledWasm", include: ["**/*.wasm"] },
+        ],
+        compatibilityDate: COMPATIBILITY_DATE,
+        bindings: upstream,
+      },
+      {
+        name: "passthrough",
+        modules: true,
+        scriptPath: fileURLToPath(new URL("./passthrough-worker.js", import.meta.url)),
+        compatibilityDate: COMPATIBILITY_DATE,
+        bindings: upstream,
+        unsafeDirectSockets: [{ host: HOST, port: 0 }],
+      },
+      {
+        name: "provider",
+        modules: true,
+        scriptPath: resolve(root, "www/provider/worker.js"),
+        compatibilityDate: COMPATIBILITY_DATE,
+        durableObjects: { PROVIDER: "ProviderState" },
+        bindings: { API_KEY, PUBLIC_URL: providerUrl, RATE_LIMIT: "1000000000", TOKEN_BALANCE: "1000000000" },
+        unsafeDirectSockets: [{ host: HOST, port: providerPort }],
+      },
+    ],
+    // workerd logs every connection the load generator drops at the end of a run; keep the rest.
+    handleRuntimeStdio(stdout, stderr) {
+      for (const stream of [stdout, stderr]) {
+        stream.on("data", (chunk) => {
+          for (const line of String(chunk).split("\n")) {
+            if (line && !/disconnected|Connection reset by peer|^stack: /.test(line)) process.stderr.write(`workerd: ${line}\n`);
+          }
+        });
+      }
+    },
+  });
+  const entry = await mf.ready;
+  const passthrough = await mf.unsafeGetDirectURL("passthrough");
+  return {
+    urls: {
+      passthrough: new URL("/api/idv/sessions", passthrough).href,
+      proxy: new URL("/api/idv/sessions", entry).href,
+    },
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** One bounded load run: autocannon's own figures. */
+async function load(url, seconds) {
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ setupRequest: (req) => ({ ...req, ...request() }) }],
+  });
+  return {
+    requestsPerSecond: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    ok: r["2xx"],
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+function summary(runs) {
+  return {
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    runs,
+  };
+}
+
+/**
+ * Runs part 4 if the proxy worker exists (`workerPath`); otherwise returns `{ skipped }`
+ * saying why. A worker that does not create the session is reported as `{ error }`: a
+ * benchmark of refusals would measure nothing useful.
+ */
+export async function runEdge({ root, pkgDir, workerPath }) {
+  const worker = relative(root, workerPath);
+  if (!existsSync(workerPath)) return { skipped: "proxy worker not built yet", worker };
+  const { urls, dispose } = await startWorkers({ root, pkgDir, workerPath });
+  try {
+    for (const [name, url] of Object.entries(urls)) {
+      const res = await fetch(url, request());
+      const text = await res.text();
+      if (res.status !== 200) {
+        return { error: `the ${name} worker answered ${res.status}: ${text.slice(0, 200)}`, worker };
+      }
+    }
+    for (const url of Object.values(urls)) await load(url, WARMUP_S);
+    const runs = { passthrough: [], proxy: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? ["proxy", "passthrough"] : ["passthrough", "proxy"];
+      for (const name of order) runs[name].push(await load(urls[name], RUN_S));
+    }
+    return {
+      worker,
+      connections: CONNECTIONS,
+      secondsPerRun: RUN_S,
+      rounds: ROUNDS,
+      passthrough: summary(runs.passthrough),
+      proxy: summary(runs.proxy),
+      // Each round's two runs are back to back: their ratio is the least disturbed by drift.
+      ratio: median(runs.proxy.map((r, i) => r.requestsPerSecond / runs.passthrough[i].requestsPerSecond)),
+    };
+  } finally {
+    await dispose();
+  }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make bench` (after `make pkg`): installs what the benchmark needs, skipping what is there
+# (bench/'s npm packages: the alternatives it compares with and the load generator; twiggy),
+# installs the built package from its tarball as users get it, and runs bench/run.mjs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+  echo "bench: installing bench/'s npm packages"
+  (cd bench && npm ci --no-audit --no-fund)
+fi
+if ! command -v twiggy >/dev/null 2>&1; then
+  echo "bench: installing twiggy (about a minute)"
+  cargo install twiggy --version 0.8.0
+fi
+scripts/install-pkg.sh
+node bench/run.mjs
