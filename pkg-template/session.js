@@ -27,7 +27,7 @@ async function attemptOnce(plan, signal) {
   try {
     const response = await fetch(plan.url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": plan.key },
+      headers: plan.headers,
       body: plan.body,
       redirect: "manual",
       signal: controller.signal,

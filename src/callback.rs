@@ -119,6 +119,11 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     } else {
         Provider::Deepidv
     });
+    // Verifa documents no return parameters: reading its callbacks needs the caller to name
+    // them, which this version does not support yet.
+    if provider == Provider::Verifa {
+        return Err(Error::InvalidOption { option: "provider" });
+    }
 
     // Pick each slot's value among the names this provider reads; aliases count together.
     let mut slots: [Option<Cow<str>>; 4] = Default::default();

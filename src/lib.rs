@@ -29,6 +29,7 @@ extern crate alloc;
 pub mod callback;
 pub mod error;
 pub mod handoff;
+pub mod json;
 pub mod provider;
 pub mod query;
 pub mod session;

@@ -9,6 +9,9 @@ pub enum Provider {
     Deepidv,
     /// Didit: callback `verificationSessionId` and `status` in Didit's own words.
     Didit,
+    /// Verifa: sessions with `capture_url` and `expires_at`; its return parameters are not
+    /// documented, so callbacks need the caller's parameter names.
+    Verifa,
 }
 
 impl Provider {
@@ -17,14 +20,19 @@ impl Provider {
         match self {
             Provider::Deepidv => "deepidv",
             Provider::Didit => "didit",
+            Provider::Verifa => "verifa",
         }
     }
+
+    /// Every provider.
+    pub const ALL: &'static [Provider] = &[Provider::Deepidv, Provider::Didit, Provider::Verifa];
 
     /// Looks up a provider by the name used in options.
     pub fn from_name(name: &str) -> Option<Provider> {
         match name {
             "deepidv" => Some(Provider::Deepidv),
             "didit" => Some(Provider::Didit),
+            "verifa" => Some(Provider::Verifa),
             _ => None,
         }
     }

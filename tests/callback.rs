@@ -374,3 +374,15 @@ fn percent_encoded_names_and_values_are_decoded() {
     assert_eq!(cb.status, S::Failed);
     assert_eq!(cb.reason, Some(Reason::FaceMismatch));
 }
+
+#[test]
+fn verifa_callbacks_are_refused_until_their_parameters_can_be_named() {
+    let verifa = CallbackOptions {
+        provider: Some(Provider::Verifa),
+        ..Default::default()
+    };
+    assert_eq!(
+        parse_callback("session_id=a&status=success", &verifa),
+        Err(Error::InvalidOption { option: "provider" })
+    );
+}

@@ -1,7 +1,7 @@
 //! The TypeScript declarations list exactly the codes and vocabularies the core produces.
 #![cfg(not(target_arch = "wasm32"))]
 
-use idv_handoff::provider::{Reason, STATUSES};
+use idv_handoff::provider::{Provider, Reason, STATUSES};
 use idv_handoff::Error;
 
 const TYPES: &str = include_str!("../src/bindings/types.d.ts");
@@ -52,9 +52,9 @@ fn reasons_match_the_core() {
 #[test]
 fn providers_match_the_core() {
     let core = sorted(
-        STATUSES
+        Provider::ALL
             .iter()
-            .map(|(p, _, _)| p.as_str().to_owned())
+            .map(|p| p.as_str().to_owned())
             .collect(),
     );
     assert_eq!(sorted(union("Provider")), core);

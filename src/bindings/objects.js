@@ -63,15 +63,19 @@ export function callbackInputText(input, maxLen) {
   return undefined;
 }
 
-// An object's own [key, value] pairs, or undefined when it is not a plain object.
-export function entries(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : undefined;
+// The Session: one shape for every provider; keys without a value are left out.
+export function sessionObject(id, sessionUrl, externalId, links, expiresAt, qrCodeDataUrl, raw) {
+  const session = { id, sessionUrl };
+  if (externalId !== undefined) session.externalId = externalId;
+  if (links !== undefined) session.links = links;
+  if (expiresAt !== undefined) session.expiresAt = expiresAt;
+  if (qrCodeDataUrl !== undefined) session.qrCodeDataUrl = qrCodeDataUrl;
+  session.raw = raw;
+  return session;
 }
 
-export function sessionObject(id, sessionUrl, externalId, links) {
-  return externalId === undefined ? { id, sessionUrl, links } : { id, sessionUrl, externalId, links };
-}
-
-export function sessionPlan(url, body, key, timeoutMs, maxRetries, maxDelayMs, allowInsecureLocalhost) {
-  return { url, body, key, timeoutMs, maxRetries, maxDelayMs, allowInsecureLocalhost };
+export function sessionPlan(url, body, key, apiVersion, timeoutMs, maxRetries, maxDelayMs, provider, allowInsecureLocalhost) {
+  const headers = { "Content-Type": "application/json", "Idempotency-Key": key };
+  if (apiVersion !== undefined) headers["Verifa-Version"] = apiVersion;
+  return { url, body, headers, timeoutMs, maxRetries, maxDelayMs, provider, allowInsecureLocalhost };
 }

@@ -6,91 +6,97 @@
 //! gzip); every decision it acts on is made here, by the core.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{
-    bool_option, count_option, get_random_values, option, positive_option, present, string_option,
-    to_js, to_js_with,
+    bool_option, count_option, get_random_values, option, positive_option, provider_option,
+    string_option, to_js, to_js_with,
 };
 use crate::error::Error;
+use crate::json::Json;
+use crate::provider::Provider;
 use crate::session::{
-    bounded_message, field_name, is_idempotency_key, next_step,
-    normalize_session_request as normalize, session_from_answer, uuid_v4, AnswerFields, Attempt,
-    RetryPolicy, Step, Value,
+    bounded_message, field_name, is_date, is_idempotency_key, next_step, normalize_request,
+    session_from_json, uuid_v4, Attempt, RetryPolicy, Step,
 };
 use crate::web_url::{parse_strict, HttpAllowed};
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
-    fn entries(value: &JsValue) -> Option<js_sys::Array>;
+    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = sessionObject)]
     fn session_object(
         id: &str,
         session_url: &str,
         external_id: Option<&str>,
         links: &JsValue,
+        expires_at: Option<&str>,
+        qr_code_data_url: Option<&str>,
+        raw: &JsValue,
     ) -> JsValue;
 }
 
 #[wasm_bindgen]
 extern "C" {
     /// `SessionRequest` in `types.d.ts`.
-    #[wasm_bindgen(typescript_type = "SessionRequest")]
+    #[wasm_bindgen(typescript_type = "SessionRequest | DiditSessionRequest | VerifaSessionRequest")]
     pub type SessionRequest;
     /// `NormalizeSessionRequestOptions` in `types.d.ts`.
     #[wasm_bindgen(typescript_type = "NormalizeSessionRequestOptions")]
     pub type NormalizeSessionRequestOptions;
     /// `SessionRequestBody` in `types.d.ts`.
-    #[wasm_bindgen(typescript_type = "SessionRequestBody")]
+    #[wasm_bindgen(
+        typescript_type = "SessionRequestBody | DiditSessionRequest | VerifaSessionRequest"
+    )]
     pub type SessionRequestBody;
 }
 
-/// Validates a request and returns its JSON body; an unknown field is reported by its name.
-fn request_body(request: &JsValue, allow_insecure_localhost: bool) -> Result<String, JsValue> {
-    let pairs =
-        entries(request).ok_or_else(|| to_js(Error::InvalidRequest { field: "request" }))?;
-    let mut keys = Vec::with_capacity(pairs.length() as usize);
-    let mut values = Vec::with_capacity(keys.capacity());
-    for pair in pairs.iter() {
-        let pair: js_sys::Array = pair.unchecked_into();
-        keys.push(pair.get(0).as_string().unwrap_or_default());
-        values.push(pair.get(1));
-    }
-    let texts: Vec<Option<String>> = values.iter().map(JsValue::as_string).collect();
-    let fields: Vec<(&str, Value)> = keys
-        .iter()
-        .zip(values.iter().zip(&texts))
-        .map(|(key, (value, text))| {
-            let value = match (text, value.as_bool()) {
-                (Some(text), _) => Value::Str(text),
-                (None, Some(flag)) => Value::Bool(flag),
-                _ if value.is_undefined() || value.is_null() => Value::Absent,
-                _ => Value::Other,
-            };
-            (key.as_str(), value)
-        })
-        .collect();
-    normalize(&fields, allow_insecure_localhost).map_err(|error| match error {
-        Error::UnknownField { index } => {
-            let name = keys.get(usize::from(index)).map(String::as_str);
-            to_js_with(error, error.message(), name)
+/// Validates a request for `provider` and returns its JSON body. The request crosses as the
+/// text `JSON.stringify` makes of it; an unknown top-level field is reported by its name.
+fn request_body(
+    request: &JsValue,
+    provider: Provider,
+    allow_insecure_localhost: bool,
+) -> Result<String, JsValue> {
+    let refused = || to_js(Error::InvalidRequest { field: "request" });
+    let text = js_sys::JSON::stringify(request)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(refused)?;
+    let json = Json::parse(&text).ok_or_else(refused)?;
+    normalize_request(provider, &json, allow_insecure_localhost).map_err(|error| {
+        match (error, &json) {
+            (Error::UnknownField { index }, Json::Object(members)) => {
+                let name = members
+                    .get(usize::from(index))
+                    .map(|(name, _)| name.as_str());
+                to_js_with(error, error.message(), name)
+            }
+            _ => to_js(error),
         }
-        _ => to_js(error),
     })
 }
 
-/// Validates a session request as the provider documents it (either spelling; camelCase wins)
-/// and returns the snake_case body to send. For proxies: never trust what a browser sends.
+/// The `provider` option, deepidv when absent.
+fn session_provider(options: &JsValue) -> Result<Provider, JsValue> {
+    provider_option(options)
+        .map(|p| p.unwrap_or(Provider::Deepidv))
+        .map_err(to_js)
+}
+
+/// Validates a session request as the provider documents it (deepidv: either spelling,
+/// camelCase winning; Didit and Verifa: their own shapes) and returns the body to send. For
+/// proxies: never trust what a browser sends.
 #[wasm_bindgen(js_name = normalizeSessionRequest)]
 pub fn normalize_session_request(
     request: &SessionRequest,
     options: Option<NormalizeSessionRequestOptions>,
 ) -> Result<SessionRequestBody, JsValue> {
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let provider = session_provider(&options)?;
     let insecure = bool_option(&options, "allowInsecureLocalhost").map_err(to_js)?;
-    let body = request_body(request, insecure)?;
+    let body = request_body(request, provider, insecure)?;
     js_sys::JSON::parse(&body).map(JsCast::unchecked_into)
 }
 
@@ -101,14 +107,17 @@ const MAX_RETRIES: u32 = 10;
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
+    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = sessionPlan)]
     fn session_plan(
         url: &str,
         body: &str,
         key: &str,
+        api_version: Option<&str>,
         timeout_ms: f64,
         max_retries: u32,
         max_delay_ms: u32,
+        provider: &str,
         allow_insecure_localhost: bool,
     ) -> JsValue;
 }
@@ -128,9 +137,20 @@ pub fn create_session_plan(
         HttpAllowed::Never
     };
     let proxy = parse_strict(proxy_url, "proxyUrl", http).map_err(to_js)?;
+    let provider = session_provider(options)?;
     let insecure = bool_option(options, "allowInsecureLocalhost").map_err(to_js)?;
-    let body = request_body(request, insecure)?;
+    let body = request_body(request, provider, insecure)?;
     let plan = || -> Result<JsValue, Error> {
+        // Verifa-Version: the API version date Verifa documents (`004_*`).
+        let api_version = match string_option(options, "apiVersion")? {
+            Some(v) if provider == Provider::Verifa && is_date(&v) => Some(v),
+            Some(_) => {
+                return Err(Error::InvalidOption {
+                    option: "apiVersion",
+                })
+            }
+            None => None,
+        };
         let key = match string_option(options, "idempotencyKey")? {
             Some(key) if is_idempotency_key(&key) => key,
             Some(_) => {
@@ -154,9 +174,11 @@ pub fn create_session_plan(
             proxy.href(),
             &body,
             &key,
+            api_version.as_deref(),
             timeout_ms,
             max_retries,
             max_delay_ms,
+            provider.as_str(),
             insecure,
         ))
     };
@@ -196,55 +218,45 @@ pub fn create_session_step(
         Step::Retry { delay_ms } => Ok(JsValue::from(delay_ms)),
         Step::Accept => {
             let insecure = option(plan, "allowInsecureLocalhost").is_truthy();
-            session_of_answer(text, status, insecure).map_err(to_js)
+            let provider = provider_option(plan)
+                .ok()
+                .flatten()
+                .unwrap_or(Provider::Deepidv);
+            session_of_answer(text, status, provider, insecure).map_err(to_js)
         }
         Step::Fail(Error::BadRequest { .. }) => Err(rejection(text)),
         Step::Fail(error) => Err(to_js(error)),
     }
 }
 
-/// The session in a 2xx answer's JSON body.
+/// The session in a 2xx answer's JSON body, with the answer itself as `raw`.
 fn session_of_answer(
     text: &str,
     status: u16,
+    provider: Provider,
     allow_insecure_localhost: bool,
 ) -> Result<JsValue, Error> {
     let invalid = Error::InvalidResponse { status };
-    let answer = js_sys::JSON::parse(text).map_err(|_| invalid)?;
-    if entries(&answer).is_none() {
-        return Err(invalid);
-    }
-    let text_of = |key| option(&answer, key).as_string();
-    let (idv_id, id, session_url, session_url_camel, external_id_camel, external_id) = (
-        text_of("idv_id"),
-        text_of("id"),
-        text_of("session_url"),
-        text_of("sessionUrl"),
-        text_of("externalId"),
-        text_of("external_id"),
-    );
-    let session = session_from_answer(
-        &AnswerFields {
-            idv_id: idv_id.as_deref(),
-            id: id.as_deref(),
-            session_url: session_url.as_deref(),
-            session_url_camel: session_url_camel.as_deref(),
-            external_id_camel: external_id_camel.as_deref(),
-            external_id: external_id.as_deref(),
-        },
-        status,
-        allow_insecure_localhost,
-    )?;
-    let links = match present(&answer, "links") {
-        Some(links) if js_sys::Array::is_array(&links) => links,
-        Some(_) => return Err(invalid),
-        None => js_sys::Array::new().into(),
+    let answer = Json::parse(text).ok_or(invalid)?;
+    let session = session_from_json(provider, &answer, status, allow_insecure_localhost)?;
+    let raw = js_sys::JSON::parse(text).map_err(|_| invalid)?;
+    let links = match provider {
+        Provider::Deepidv => option(&raw, "links"),
+        _ => JsValue::UNDEFINED,
+    };
+    let links = if provider == Provider::Deepidv && links.is_undefined() {
+        js_sys::Array::new().into()
+    } else {
+        links
     };
     Ok(session_object(
         &session.id,
         &session.session_url,
         session.external_id.as_deref(),
         &links,
+        session.expires_at.as_deref(),
+        session.qr_code_data_url.as_deref(),
+        &raw,
     ))
 }
 

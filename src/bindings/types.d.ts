@@ -1,5 +1,5 @@
 /** A provider whose hosted flow idv-handoff knows. */
-export type Provider = "deepidv" | "didit";
+export type Provider = "deepidv" | "didit" | "verifa";
 
 /** A callback status, normalised to snake_case (Didit's "In Review" is "in_review"). */
 export type CallbackStatus =
@@ -41,7 +41,11 @@ export class IdvError extends Error {
 
 /** Options of `parseCallback`. */
 export interface ParseCallbackOptions {
-  /** Read the parameters as this provider's. Default: Didit when `verificationSessionId` is present, else deepidv. */
+  /**
+   * Read the parameters as this provider's. Default: Didit when `verificationSessionId` is
+   * present, else deepidv. "verifa" is refused (`invalid_option`): Verifa documents no return
+   * parameters, and naming them is not supported yet.
+   */
   provider?: Provider;
   /** The session id this browser started; a different one throws `session_mismatch`. */
   expectedSessionId?: string;
@@ -139,8 +143,56 @@ export interface SessionRequestBody {
   redirect_url?: string;
 }
 
+/** A Didit session request (`POST /v3/session/`), in Didit's snake_case. */
+export interface DiditSessionRequest {
+  /** Required: the workflow's UUID. */
+  workflow_id: string;
+  vendor_data?: string;
+  /** https, or a custom app scheme such as "myapp://verified" for mobile apps. */
+  callback?: string;
+  callback_method?: "initiator" | "completer" | "both";
+  /** Any JSON, stored with the session. */
+  metadata?: unknown;
+  language?: DiditLanguage;
+  contact_details?: {
+    email?: string;
+    send_notification_emails?: boolean;
+    email_lang?: DiditLanguage;
+    /** Strict E.164. */
+    phone?: string;
+  };
+  expected_details?: {
+    first_name?: string;
+    last_name?: string;
+    /** YYYY-MM-DD. */
+    date_of_birth?: string;
+    /** ISO 3166-1 alpha-3, e.g. "USA". */
+    nationality?: string;
+    /** ISO 3166-1 alpha-3. */
+    id_country?: string;
+    /** e.g. ["P", "ID"]. */
+    expected_document_types?: string[];
+  };
+  /** Base64 (JPEG, PNG, WebP or TIFF), at most 2 MB. */
+  portrait_image?: string;
+}
+
+/** A Verifa session request, in Verifa's snake_case. */
+export interface VerifaSessionRequest {
+  external_ref?: string;
+  metadata?: Record<string, unknown>;
+  /** ISO 3166-1 alpha-2, e.g. "GB". */
+  country?: string;
+  checks?: string[];
+  workflow_id?: string;
+  /** https, checked like `buildHandoffUrl`'s redirect URL. */
+  redirect_url?: string;
+}
+
 /** Options of `normalizeSessionRequest`. */
 export interface NormalizeSessionRequestOptions {
+  /** Whose request shape: "deepidv" (default), "didit" or "verifa". */
+  provider?: Provider;
   /** Development only: accept an http://localhost or http://127.0.0.1 redirect URL. */
   allowInsecureLocalhost?: boolean;
 }
@@ -159,18 +211,26 @@ export interface CreateSessionOptions extends NormalizeSessionRequestOptions {
   signal?: AbortSignal;
   /** Development only: accept an http:// proxy URL. */
   allowInsecureProxy?: boolean;
+  /** Verifa only: the API version date (YYYY-MM-DD), sent as `Verifa-Version`. */
+  apiVersion?: string;
 }
 
-/** A created session. */
+/** A created session: one shape for every provider, so an app can switch by configuration. */
 export interface Session {
-  /** The provider's session id (`idv_id` or `id` in its answer). */
+  /** The provider's session id (deepidv `idv_id` or `id`, Didit `session_id`, Verifa `id`). */
   id: string;
-  /** The hosted page to hand the person off to (canonical https). */
+  /** The hosted page to hand the person off to (deepidv `session_url`, Didit `url`, Verifa `capture_url`), canonical https. */
   sessionUrl: string;
-  /** Your external id, when the provider echoed it. */
+  /** Your reference, when the provider echoed it (deepidv `externalId`, Verifa `external_ref`). */
   externalId?: string;
-  /** The provider's associated links, as it sent them. */
-  links: unknown[];
+  /** deepidv: its associated links, as sent ([] when absent). */
+  links?: unknown[];
+  /** Verifa: when the hosted page stops working (RFC 3339, as sent). */
+  expiresAt?: string;
+  /** Verifa: a QR code of the hosted page, a `data:image/png;base64,` URL. */
+  qrCodeDataUrl?: string;
+  /** The provider's answer, as sent. */
+  raw: Record<string, unknown>;
 }
 
 /**
@@ -178,4 +238,8 @@ export interface Session {
  * POST of the validated snake_case body with `Content-Type: application/json` and an
  * `Idempotency-Key` (the same on every retry). Redirects are not followed.
  */
-export function createSession(proxyUrl: string, request: SessionRequest, options?: CreateSessionOptions): Promise<Session>;
+export function createSession(
+  proxyUrl: string,
+  request: SessionRequest | DiditSessionRequest | VerifaSessionRequest,
+  options?: CreateSessionOptions,
+): Promise<Session>;

@@ -37,6 +37,7 @@ test("sends the snake_case body, Content-Type and a fresh UUID Idempotency-Key; 
     sessionUrl: "https://app.deepidv.com/s/a1b2c3d4",
     externalId: "user-12345",
     links: [],
+    raw: SESSION,
   });
   assert.equal(proxy.requests.length, 1);
   const [sent] = proxy.requests;
@@ -54,9 +55,10 @@ test("sends the snake_case body, Content-Type and a fresh UUID Idempotency-Key; 
 });
 
 test("accepts the answer's other spellings: id, sessionUrl, external_id", async () => {
-  proxy.reply({ status: 201, json: { id: "s-1", sessionUrl: "https://app.deepidv.com/s/1", external_id: "e-1", links: [{ url: "https://x.example/", type: "doc" }] } });
+  const answer = { id: "s-1", sessionUrl: "https://app.deepidv.com/s/1", external_id: "e-1", links: [{ url: "https://x.example/", type: "doc" }] };
+  proxy.reply({ status: 201, json: answer });
   const session = await createSession(proxy.url, REQUEST, DEV);
-  assert.deepEqual(session, { id: "s-1", sessionUrl: "https://app.deepidv.com/s/1", externalId: "e-1", links: [{ url: "https://x.example/", type: "doc" }] });
+  assert.deepEqual(session, { id: "s-1", sessionUrl: "https://app.deepidv.com/s/1", externalId: "e-1", links: answer.links, raw: answer });
 });
 
 test("invalid requests are refused before any byte is sent", async () => {
@@ -277,6 +279,68 @@ test("normalizeSessionRequest returns the snake_case body, camelCase winning", (
   const local = { ...REQUEST, redirectUrl: "http://127.0.0.1:8787/idv/return" };
   assert.throws(() => normalizeSessionRequest(local), (e) => e.field === "redirect_url");
   assert.equal(normalizeSessionRequest(local, { allowInsecureLocalhost: true }).redirect_url, "http://127.0.0.1:8787/idv/return");
+});
+
+test("Didit: its own request shape is validated and sent; the answer becomes the same Session shape", async () => {
+  const request = {
+    workflow_id: "11111111-2222-3333-4444-555555555555",
+    vendor_data: "user-123",
+    callback: "https://yourapp.com/verification/callback?state=abc",
+    contact_details: { email: "john.doe@example.com", phone: "+14155552671" },
+    expected_details: { first_name: "John", date_of_birth: "1990-05-15", expected_document_types: ["P", "ID"] },
+  };
+  const answer = {
+    session_id: "11111111-2222-3333-4444-555555555555", session_number: 43762, session_token: "3FaJ9wLqX2Mz",
+    url: "https://verify.didit.me/en/session/3FaJ9wLqX2Mz", status: "Not Started", vendor_data: "user-123", metadata: null,
+  };
+  proxy.reply({ status: 201, json: answer });
+  const session = await createSession(proxy.url, request, { ...DEV, provider: "didit" });
+  assert.deepEqual(session, { id: answer.session_id, sessionUrl: answer.url, raw: answer });
+  assert.deepEqual(JSON.parse(proxy.requests[0].body), request);
+  const cases = [
+    [{ ...request, workflow_id: "wf_1" }, "workflow_id"],
+    [{ ...request, contact_details: { phone: "415" } }, "contact_details.phone"],
+    [{ ...request, expected_details: { date_of_birth: "1990-02-30" } }, "expected_details.date_of_birth"],
+    [{ ...request, callback: "javascript://x" }, "callback"],
+    [{ ...request, first_name: "John" }, "first_name"],
+  ];
+  for (const [bad, field] of cases) {
+    const e = await codeOf(createSession(proxy.url, bad, { ...DEV, provider: "didit" }));
+    assert.equal(e.code, "invalid_request", field);
+    assert.equal(e.field, field);
+  }
+  assert.equal(proxy.requests.length, 1);
+});
+
+test("Verifa: request shape, Verifa-Version, and expiry and QR code in the Session", async () => {
+  const answer = {
+    id: "ses_123", status: "created", capture_url: "https://capture.verifa.example/c/ses_123", is_sandbox: true,
+    created_at: "2026-11-22T14:00:00Z", expires_at: "2026-11-22T15:00:00Z", external_ref: "order-42",
+    qr_code_data_url: "data:image/png;base64,iVBORw0KGgo=", tags: [],
+  };
+  proxy.reply({ status: 201, json: answer });
+  const request = { external_ref: "order-42", country: "GB", checks: ["document"], redirect_url: "https://yourapp.com/done" };
+  const session = await createSession(proxy.url, request, { ...DEV, provider: "verifa", apiVersion: "2026-02-01", idempotencyKey: "order-42" });
+  assert.deepEqual(session, {
+    id: "ses_123", sessionUrl: answer.capture_url, externalId: "order-42", expiresAt: answer.expires_at,
+    qrCodeDataUrl: answer.qr_code_data_url, raw: answer,
+  });
+  assert.equal(proxy.requests[0].headers["verifa-version"], "2026-02-01");
+  assert.equal(proxy.requests[0].headers["idempotency-key"], "order-42");
+  const notADate = await codeOf(createSession(proxy.url, request, { ...DEV, provider: "verifa", apiVersion: "v2" }));
+  assert.equal(notADate.code, "invalid_option");
+  const notVerifa = await codeOf(createSession(proxy.url, REQUEST, { ...DEV, apiVersion: "2026-02-01" }));
+  assert.equal(notVerifa.field, "apiVersion");
+  assert.equal((await codeOf(createSession(proxy.url, { country: "GBR" }, { ...DEV, provider: "verifa" }))).field, "country");
+  proxy.reply({ status: 201, json: { ...answer, qr_code_data_url: "data:text/html,<b>hi</b>" } });
+  assert.equal((await codeOf(createSession(proxy.url, request, { ...DEV, provider: "verifa" }))).code, "invalid_response");
+  assert.equal(proxy.requests.length, 2);
+});
+
+test("normalizeSessionRequest takes the provider option", () => {
+  assert.deepEqual(normalizeSessionRequest({ country: "GB" }, { provider: "verifa" }), { country: "GB" });
+  assert.throws(() => normalizeSessionRequest({ country: "GB" }), (e) => e.code === "invalid_request" && e.field === "country");
+  assert.throws(() => normalizeSessionRequest({}, { provider: "acme" }), (e) => e.code === "invalid_option" && e.field === "provider");
 });
 
 // In a browser, across origins: the page on one origin, the proxy on another.

@@ -4,7 +4,7 @@
 import { parseCallback, IdvError, createSession, normalizeSessionRequest, buildHandoffUrl, beginHandoff, completeHandoff, createState } from "idv-handoff";
 import type {
   Callback, CallbackReason, CallbackStatus, IdvErrorCode, ParseCallbackOptions, Provider, Session, SessionRequest,
-  SessionRequestBody, CreateSessionOptions, HandoffUrlOptions,
+  SessionRequestBody, CreateSessionOptions, HandoffUrlOptions, DiditSessionRequest, VerifaSessionRequest,
 } from "idv-handoff";
 
 const options: ParseCallbackOptions = { provider: "didit", expectedState: "s", expectedSessionId: "id" };
@@ -26,7 +26,13 @@ const codeIsTheUnion: Equals<IdvError["code"], IdvErrorCode> = true;
 const request: SessionRequest = { firstName: "Jane", last_name: "Doe", email: "j@example.com", phone: "+15551234567" };
 const sessionOptions: CreateSessionOptions = { idempotencyKey: "k", maxRetries: 1, timeoutMs: 5000, signal: AbortSignal.timeout(1) };
 const pending: Promise<Session> = createSession("https://yourapp.com/api/idv/sessions", request, sessionOptions);
-const body: SessionRequestBody = normalizeSessionRequest(request);
+const body = normalizeSessionRequest(request) as SessionRequestBody;
+const diditBody: DiditSessionRequest | SessionRequestBody | VerifaSessionRequest = normalizeSessionRequest(
+  { workflow_id: "11111111-2222-3333-4444-555555555555", contact_details: { phone: "+14155552671" } },
+  { provider: "didit" },
+);
+const verifa: Promise<Session> = createSession("https://yourapp.com/api", { country: "GB" }, { provider: "verifa", apiVersion: "2026-02-01" });
+verifa.then((s) => console.log(s.expiresAt, s.qrCodeDataUrl, s.raw, diditBody));
 const handoffOptions: HandoffUrlOptions = { redirectUrl: "https://yourapp.com/done", language: "pt-BR", state: createState() };
 const handoffUrl: string = buildHandoffUrl("https://verify.didit.me/session/abc", handoffOptions);
 const begun: string = beginHandoff("https://app.deepidv.com/s", { redirectUrl: "https://yourapp.com/done", navigate: false });

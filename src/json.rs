@@ -1,0 +1,293 @@
+//! A small, strict JSON reader and writer for request and answer bodies (RFC 8259), so the core
+//! can check nested requests and read answers natively, without serde in the wasm build.
+//!
+//! Bounded: nesting deeper than [`MAX_DEPTH`] is refused, so hostile input cannot exhaust the
+//! stack. Numbers are kept as their source text (nothing here computes with them).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Deepest nesting of arrays and objects accepted.
+pub const MAX_DEPTH: usize = 32;
+
+/// A JSON value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string, unescaped.
+    Str(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, members in order (a repeated key keeps every member; [`Json::get`] finds the
+    /// first).
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// Parses a whole JSON text; `None` if it is not exactly one valid value.
+    pub fn parse(text: &str) -> Option<Json> {
+        let mut reader = Reader {
+            bytes: text.as_bytes(),
+            at: 0,
+        };
+        let value = reader.value(0)?;
+        reader.space();
+        (reader.at == reader.bytes.len()).then_some(value)
+    }
+
+    /// The first member named `key`, for an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, for a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Appends the value as JSON text.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::Str(s) => push_string(out, s),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (i, (key, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    push_string(out, key);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// The value as JSON text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn push_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, literal: &[u8]) -> Option<()> {
+        let end = self.at.checked_add(literal.len())?;
+        (self.bytes.get(self.at..end)? == literal).then(|| self.at = end)
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Json> {
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        self.space();
+        match self.peek()? {
+            b'n' => self.eat(b"null").map(|_| Json::Null),
+            b't' => self.eat(b"true").map(|_| Json::Bool(true)),
+            b'f' => self.eat(b"false").map(|_| Json::Bool(false)),
+            b'"' => self.string().map(Json::Str),
+            b'[' => {
+                self.at += 1;
+                let mut items = Vec::new();
+                self.space();
+                if self.peek() == Some(b']') {
+                    self.at += 1;
+                    return Some(Json::Array(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.space();
+                    match self.peek()? {
+                        b',' => self.at += 1,
+                        b']' => {
+                            self.at += 1;
+                            return Some(Json::Array(items));
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'{' => {
+                self.at += 1;
+                let mut members = Vec::new();
+                self.space();
+                if self.peek() == Some(b'}') {
+                    self.at += 1;
+                    return Some(Json::Object(members));
+                }
+                loop {
+                    self.space();
+                    if self.peek()? != b'"' {
+                        return None;
+                    }
+                    let key = self.string()?;
+                    self.space();
+                    self.eat(b":")?;
+                    members.push((key, self.value(depth + 1)?));
+                    self.space();
+                    match self.peek()? {
+                        b',' => self.at += 1,
+                        b'}' => {
+                            self.at += 1;
+                            return Some(Json::Object(members));
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            _ => self.number(),
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as text.
+    fn number(&mut self) -> Option<Json> {
+        let start = self.at;
+        let digits = |r: &mut Self| {
+            let from = r.at;
+            while matches!(r.peek(), Some(b'0'..=b'9')) {
+                r.at += 1;
+            }
+            r.at > from
+        };
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        if self.peek() == Some(b'0') {
+            self.at += 1;
+        } else if !digits(self) {
+            return None;
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if !digits(self) {
+                return None;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if !digits(self) {
+                return None;
+            }
+        }
+        let text = core::str::from_utf8(self.bytes.get(start..self.at)?).ok()?;
+        Some(Json::Number(String::from(text)))
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let mut n = 0;
+        for _ in 0..4 {
+            let d = char::from(self.peek()?).to_digit(16)?;
+            n = n * 16 + d;
+            self.at += 1;
+        }
+        Some(n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.at += 1; // the opening quote
+        let mut out = Vec::new();
+        loop {
+            let b = self.peek()?;
+            self.at += 1;
+            match b {
+                b'"' => return String::from_utf8(out).ok(),
+                b'\\' => {
+                    let escaped = self.peek()?;
+                    self.at += 1;
+                    let c = match escaped {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let high = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&high) {
+                                self.eat(b"\\u")?;
+                                let low = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&low) {
+                                    return None;
+                                }
+                                0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                high
+                            };
+                            char::from_u32(code)?
+                        }
+                        _ => return None,
+                    };
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                0x00..=0x1f => return None,
+                _ => out.push(b),
+            }
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Didit and Verifa: their request shapes and answers (issue "Didit and Verifa"), and the JSON
+//! reader they go through, on the native core.
+#![cfg(not(target_arch = "wasm32"))]
+
+use idv_handoff::json::Json;
+use idv_handoff::provider::Provider;
+use idv_handoff::session::{normalize_request, rfc3339_ms, session_from_json};
+use idv_handoff::Error;
+use serde_json::{json, Value};
+
+fn normalize(provider: Provider, request: Value) -> Result<Value, Error> {
+    let json = Json::parse(&request.to_string()).expect("the test's own JSON parses");
+    normalize_request(provider, &json, false).map(|body| serde_json::from_str(&body).unwrap())
+}
+
+fn didit_example() -> Value {
+    // The example of 003_*.
+    json!({
+        "workflow_id": "11111111-2222-3333-4444-555555555555",
+        "vendor_data": "user-123",
+        "callback": "https://example.com/verification/callback",
+        "callback_method": "both",
+        "metadata": {"user_type": "premium", "account_id": "ABC123"},
+        "language": "en",
+        "contact_details": {"email": "john.doe@example.com", "send_notification_emails": true, "email_lang": "en", "phone": "+14155552671"},
+        "expected_details": {"first_name": "John", "last_name": "Doe", "date_of_birth": "1990-05-15", "id_country": "USA", "expected_document_types": ["P", "ID"]}
+    })
+}
+
+#[test]
+fn didit_documented_example_passes_unchanged() {
+    assert_eq!(
+        normalize(Provider::Didit, didit_example()).unwrap(),
+        didit_example()
+    );
+}
+
+#[test]
+fn didit_minimal_and_mobile_callback() {
+    let minimal = json!({"workflow_id": "4c5c7f3a-1f82-4f3b-8d8e-1a8d2d2f9b7a"});
+    assert_eq!(
+        normalize(Provider::Didit, minimal.clone()).unwrap(),
+        minimal
+    );
+    let mobile = json!({"workflow_id": "4c5c7f3a-1f82-4f3b-8d8e-1a8d2d2f9b7a", "callback": "myapp://verified/done"});
+    assert_eq!(normalize(Provider::Didit, mobile.clone()).unwrap(), mobile);
+    // An https callback is sent in canonical form.
+    let https = json!({"workflow_id": "4c5c7f3a-1f82-4f3b-8d8e-1a8d2d2f9b7a", "callback": "https://Example.com:443/cb"});
+    assert_eq!(
+        normalize(Provider::Didit, https).unwrap()["callback"],
+        "https://example.com/cb"
+    );
+}
+
+#[test]
+fn didit_rules_name_their_field() {
+    let big_image = "A".repeat(2 * 1024 * 1024 / 3 * 4 + 8);
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("workflow_id", Value::Null, "workflow_id"),
+        ("workflow_id", json!("wf_abc"), "workflow_id"),
+        (
+            "workflow_id",
+            json!("11111111-2222-3333-4444-55555555555"),
+            "workflow_id",
+        ),
+        ("vendor_data", json!(""), "vendor_data"),
+        ("callback", json!("http://example.com/cb"), "callback"),
+        ("callback", json!("javascript://x/%0aalert(1)"), "callback"),
+        ("callback", json!("data://x"), "callback"),
+        ("callback", json!("myapp:/no-slashes"), "callback"),
+        ("callback", json!("my app://x"), "callback"),
+        ("callback", json!("myapp://a b"), "callback"),
+        ("callback_method", json!("sometimes"), "callback_method"),
+        ("language", json!("xx"), "language"),
+        ("language", json!("EN"), "language"),
+        (
+            "contact_details",
+            json!("john@example.com"),
+            "contact_details",
+        ),
+        (
+            "contact_details",
+            json!({"email": "nope"}),
+            "contact_details.email",
+        ),
+        (
+            "contact_details",
+            json!({"phone": "4155552671"}),
+            "contact_details.phone",
+        ),
+        (
+            "contact_details",
+            json!({"email_lang": "english"}),
+            "contact_details.email_lang",
+        ),
+        (
+            "contact_details",
+            json!({"send_notification_emails": "yes"}),
+            "contact_details.send_notification_emails",
+        ),
+        (
+            "contact_details",
+            json!({"api_key": "x"}),
+            "contact_details",
+        ),
+        (
+            "expected_details",
+            json!({"date_of_birth": "1990-02-30"}),
+            "expected_details.date_of_birth",
+        ),
+        (
+            "expected_details",
+            json!({"date_of_birth": "15/05/1990"}),
+            "expected_details.date_of_birth",
+        ),
+        (
+            "expected_details",
+            json!({"id_country": "US"}),
+            "expected_details.id_country",
+        ),
+        (
+            "expected_details",
+            json!({"nationality": "usa"}),
+            "expected_details.nationality",
+        ),
+        (
+            "expected_details",
+            json!({"expected_document_types": "P"}),
+            "expected_details.expected_document_types",
+        ),
+        (
+            "expected_details",
+            json!({"expected_document_types": ["P", ""]}),
+            "expected_details.expected_document_types",
+        ),
+        (
+            "expected_details",
+            json!({"first_name": "  "}),
+            "expected_details.first_name",
+        ),
+        ("portrait_image", json!("not base64!"), "portrait_image"),
+        ("portrait_image", json!("iVBORw0KGgo"), "portrait_image"),
+        ("portrait_image", json!(big_image), "portrait_image"),
+    ];
+    for (name, value, field) in cases {
+        let mut request = didit_example();
+        request[name] = value.clone();
+        assert_eq!(
+            normalize(Provider::Didit, request),
+            Err(Error::InvalidRequest { field }),
+            "{name} = {value}"
+        );
+    }
+    let mut unknown = didit_example();
+    unknown["x-api-key"] = json!("secret");
+    assert_eq!(
+        normalize(Provider::Didit, unknown),
+        Err(Error::UnknownField { index: 8 })
+    );
+    // A portrait of exactly 2 MB is accepted.
+    let mut portrait = didit_example();
+    portrait["portrait_image"] = json!("A".repeat(2 * 1024 * 1024 / 3 * 4) + "AAA=");
+    assert!(normalize(Provider::Didit, portrait).is_ok());
+}
+
+#[test]
+fn verifa_request_shape() {
+    let request = json!({
+        "external_ref": "order-42", "metadata": {"plan": "pro", "n": 3}, "country": "GB",
+        "checks": ["document", "liveness"], "workflow_id": "wf_1", "redirect_url": "https://yourapp.com/done"
+    });
+    assert_eq!(
+        normalize(Provider::Verifa, request.clone()).unwrap(),
+        request
+    );
+    assert_eq!(normalize(Provider::Verifa, json!({})).unwrap(), json!({}));
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("country", json!("GBR"), "country"),
+        ("country", json!("gb"), "country"),
+        ("metadata", json!(["not", "a map"]), "metadata"),
+        ("checks", json!("document"), "checks"),
+        ("redirect_url", json!("http://yourapp.com/"), "redirect_url"),
+        ("redirect_url", json!("myapp://done"), "redirect_url"),
+        ("external_ref", json!(7), "external_ref"),
+    ];
+    for (name, value, field) in cases {
+        assert_eq!(
+            normalize(Provider::Verifa, json!({ name: value.clone() })),
+            Err(Error::InvalidRequest { field }),
+            "{name} = {value}"
+        );
+    }
+    assert_eq!(
+        normalize(Provider::Verifa, json!({"first_name": "John"})),
+        Err(Error::UnknownField { index: 0 })
+    );
+}
+
+#[test]
+fn deepidv_requests_take_the_same_path() {
+    let body = normalize(Provider::Deepidv, json!({"firstName": "Jane", "last_name": "Doe", "email": "jane@example.com", "phone": "+15551234567", "externalId": null})).unwrap();
+    assert_eq!(
+        body,
+        json!({"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com", "phone": "+15551234567"})
+    );
+    assert_eq!(
+        normalize(Provider::Deepidv, json!(["Jane"])),
+        Err(Error::InvalidRequest { field: "request" })
+    );
+}
+
+fn answer(provider: Provider, body: Value) -> Result<idv_handoff::session::Session, Error> {
+    session_from_json(
+        provider,
+        &Json::parse(&body.to_string()).unwrap(),
+        201,
+        false,
+    )
+}
+
+#[test]
+fn didit_answer_gives_the_session() {
+    let session = answer(Provider::Didit, json!({
+        "session_id": "11111111-2222-3333-4444-555555555555", "session_number": 43762, "session_token": "3FaJ9wLqX2Mz",
+        "url": "https://verify.didit.me/en/session/3FaJ9wLqX2Mz", "vendor_data": "user-123", "metadata": null,
+        "status": "Not Started", "workflow_id": "11111111-2222-3333-4444-555555555555", "workflow_version": 3, "callback": null
+    })).unwrap();
+    assert_eq!(session.id, "11111111-2222-3333-4444-555555555555");
+    assert_eq!(
+        session.session_url,
+        "https://verify.didit.me/en/session/3FaJ9wLqX2Mz"
+    );
+    assert_eq!(session.expires_at, None);
+    assert_eq!(
+        answer(
+            Provider::Didit,
+            json!({"session_id": "x", "url": "javascript:alert(1)"})
+        ),
+        Err(Error::InvalidResponse { status: 201 })
+    );
+    assert_eq!(
+        answer(
+            Provider::Didit,
+            json!({"id": "x", "url": "https://verify.didit.me/session/x"})
+        ),
+        Err(Error::InvalidResponse { status: 201 })
+    );
+}
+
+#[test]
+fn verifa_answer_gives_expiry_and_qr_code() {
+    let ok = json!({
+        "id": "ses_123", "status": "created", "capture_url": "https://capture.verifa.example/c/ses_123", "is_sandbox": true,
+        "created_at": "2026-11-22T14:00:00Z", "expires_at": "2026-11-22T15:00:00.000+01:00", "external_ref": "order-42",
+        "qr_code_data_url": "data:image/png;base64,iVBORw0KGgo=", "tags": []
+    });
+    let session = answer(Provider::Verifa, ok.clone()).unwrap();
+    assert_eq!(session.id, "ses_123");
+    assert_eq!(
+        session.session_url,
+        "https://capture.verifa.example/c/ses_123"
+    );
+    assert_eq!(
+        session.expires_at.as_deref(),
+        Some("2026-11-22T15:00:00.000+01:00")
+    );
+    assert_eq!(
+        session.qr_code_data_url.as_deref(),
+        Some("data:image/png;base64,iVBORw0KGgo=")
+    );
+    assert_eq!(session.external_id.as_deref(), Some("order-42"));
+    for (key, bad) in [
+        ("expires_at", json!("tomorrow")),
+        ("expires_at", json!(1700000000)),
+        (
+            "qr_code_data_url",
+            json!("data:text/html,<script>alert(1)</script>"),
+        ),
+        ("qr_code_data_url", json!("https://evil.example/qr.png")),
+        ("capture_url", json!("http://capture.verifa.example/c")),
+    ] {
+        let mut body = ok.clone();
+        body[key] = bad.clone();
+        assert_eq!(
+            answer(Provider::Verifa, body),
+            Err(Error::InvalidResponse { status: 201 }),
+            "{key} = {bad}"
+        );
+    }
+    let mut nulls = ok;
+    nulls["qr_code_data_url"] = Value::Null;
+    nulls["external_ref"] = Value::Null;
+    let session = answer(Provider::Verifa, nulls).unwrap();
+    assert_eq!(
+        (session.qr_code_data_url, session.external_id),
+        (None, None)
+    );
+}
+
+#[test]
+fn rfc3339_date_times() {
+    assert_eq!(rfc3339_ms("1970-01-01T00:00:00Z"), Some(0.0));
+    assert_eq!(
+        rfc3339_ms("2026-11-22T15:00:00+01:00"),
+        rfc3339_ms("2026-11-22T14:00:00Z")
+    );
+    assert_eq!(
+        rfc3339_ms("2026-11-22T13:30:00.123-00:30"),
+        Some(rfc3339_ms("2026-11-22T14:00:00Z").unwrap())
+    );
+    for bad in [
+        "2026-11-22",
+        "2026-11-22T14:00:00",
+        "2026-13-01T00:00:00Z",
+        "2026-11-22T24:00:00Z",
+        "2026-11-22T14:00:00+1:00",
+        "2026-11-22 14:00:00Z",
+    ] {
+        assert_eq!(rfc3339_ms(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn the_json_reader_is_strict_and_bounded() {
+    for ok in [
+        r#"{"a":[1,-2.5e3,true,false,null,"\u00e9\ud83d\ude00\n"]}"#,
+        "0",
+        r#""x""#,
+        "  [] ",
+    ] {
+        let parsed = Json::parse(ok).unwrap_or_else(|| panic!("{ok}"));
+        let reparsed: Value = serde_json::from_str(&parsed.to_text()).unwrap();
+        assert_eq!(reparsed, serde_json::from_str::<Value>(ok).unwrap(), "{ok}");
+    }
+    for bad in [
+        "",
+        "{",
+        "[1,]",
+        r#"{"a" 1}"#,
+        "01",
+        "1.",
+        "-",
+        "tru",
+        r#""\ud800""#,
+        r#""\x""#,
+        "\"a\nb\"",
+        "[1] 2",
+        "{'a':1}",
+    ] {
+        assert_eq!(Json::parse(bad), None, "{bad:?}");
+    }
+    let deep = format!("{}{}", "[".repeat(33), "]".repeat(33));
+    assert_eq!(Json::parse(&deep), None);
+    let ok_depth = format!("{}{}", "[".repeat(32), "]".repeat(32));
+    assert!(Json::parse(&ok_depth).is_some());
+}
