@@ -24,9 +24,9 @@ const API_KEY = "bench-api-key";
 const COMPATIBILITY_DATE = "2025-09-01";
 const CONNECTIONS = 8;
 const WARMUP_S = 2;
-const RUN_S = 3;
+const RUN_S = 2;
 /** Runs per worker, alternating which goes first, so drift hits both alike. */
-const ROUNDS = 6;
+const ROUNDS = 10;
 
 /** What createSession sends: the snake_case JSON body, with a fresh Idempotency-Key each time. */
 const BODY = JSON.stringify({
