@@ -2,6 +2,7 @@
 export {
   parseCallback,
   buildHandoffUrl,
+  buildReturnUrl,
   createState,
   beginHandoff,
   completeHandoff,

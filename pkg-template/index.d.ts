@@ -3,6 +3,7 @@
 export {
   parseCallback,
   buildHandoffUrl,
+  buildReturnUrl,
   createState,
   beginHandoff,
   completeHandoff,

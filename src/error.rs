@@ -65,6 +65,8 @@ pub enum Error {
     HandoffExpired,
     /// `sessionStorage` (or `crypto`) is not available: not a browser, or storage is disabled.
     StorageUnavailable,
+    /// The session's hosted page has expired (`expiresAt` is past).
+    SessionExpired,
     /// A session request field is missing, of the wrong type or invalid (checked before any
     /// byte is sent).
     InvalidRequest {
@@ -137,6 +139,7 @@ impl Error {
             Error::NoPendingHandoff => "no_pending_handoff",
             Error::HandoffExpired => "handoff_expired",
             Error::StorageUnavailable => "storage_unavailable",
+            Error::SessionExpired => "session_expired",
             Error::InvalidRequest { .. }
             | Error::UnknownField { .. }
             | Error::BadRequest { .. } => "invalid_request",
@@ -178,6 +181,7 @@ impl Error {
             Error::NoPendingHandoff => "no handoff was started in this tab; confirm the session server-side",
             Error::HandoffExpired => "the handoff started too long ago",
             Error::StorageUnavailable => "sessionStorage is not available here",
+            Error::SessionExpired => "the session has expired: create a new one",
             Error::InvalidRequest { .. } => "a session request field is missing or invalid",
             Error::UnknownField { .. } => "a session request field is not one the provider documents",
             Error::BadRequest { .. } => "the provider refused the session request",
@@ -261,6 +265,7 @@ impl Error {
         Error::NoPendingHandoff,
         Error::HandoffExpired,
         Error::StorageUnavailable,
+        Error::SessionExpired,
         Error::InvalidRequest { field: "" },
         Error::UnknownField { index: 0 },
         Error::BadRequest { field: None },

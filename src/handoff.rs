@@ -8,6 +8,7 @@ use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
 use crate::provider::DIDIT_LANGUAGES;
 use crate::query::edit_query;
+use crate::session::rfc3339_ms;
 use crate::web_url::{
     canonical_host, canonical_origin, parse_strict, HttpAllowed, ParsedUrl, UrlParts,
 };
@@ -39,43 +40,96 @@ pub struct HandoffOptions<'a> {
 }
 
 /// Builds the hosted-page URL: the canonical session URL with `redirect_url=<canonical return
-/// URL, with the state on it>` in its query. Other query parameters are kept as they are; an
-/// existing `redirect_url` is replaced, never duplicated.
+/// URL, with the state on it>` in its query (deepidv takes the return URL in the hosted URL).
+/// Other query parameters are kept as they are; an existing `redirect_url` is replaced, never
+/// duplicated.
 pub fn build_handoff_url(session_url: &str, options: &HandoffOptions) -> Result<String, Error> {
-    let insecure_ok = HttpAllowed::localhost_if(options.allow_insecure_localhost);
-    let session = parse_strict(session_url, "sessionUrl", insecure_ok)?;
-    let redirect = parse_strict(options.redirect_url, "redirectUrl", insecure_ok)?;
-
-    if let Some(allowed) = options.allowed_redirect_origins {
-        let allowed = canonical_entries(allowed, canonical_origin, "allowedRedirectOrigins")?;
-        if !allowed.iter().any(|origin| origin == redirect.origin()) {
-            return Err(Error::RedirectOriginNotAllowed);
-        }
-    }
-    if let Some(allowed) = options.allowed_session_hosts {
-        let allowed = canonical_entries(allowed, canonical_host, "allowedSessionHosts")?;
-        if !allowed.iter().any(|host| host == session.host()) {
-            return Err(Error::SessionHostNotAllowed);
-        }
-    }
-
-    let mut return_url = redirect.into_href();
-    if let Some(state) = options.state {
-        if !is_token(state, MAX_STATE_LEN) {
-            return Err(Error::InvalidOption { option: "state" });
-        }
-        return_url = edit_query(&return_url, &[STATE_PARAM], Some((STATE_PARAM, state)));
-    }
-
-    let session_href = match options.language {
-        Some(language) => with_didit_language(&session, language)?,
-        None => session.into_href(),
-    };
+    let session_href = build_hosted_url(
+        session_url,
+        options.allowed_session_hosts,
+        options.allow_insecure_localhost,
+        options.language,
+    )?;
+    let return_url = build_return_url(
+        options.redirect_url,
+        options.state,
+        options.allowed_redirect_origins,
+        options.allow_insecure_localhost,
+    )?;
     Ok(edit_query(
         &session_href,
         &[REDIRECT_PARAM],
         Some((REDIRECT_PARAM, &return_url)),
     ))
+}
+
+/// Checks a hosted-page URL (Didit's `url`, Verifa's `capture_url`, deepidv's `session_url`)
+/// and returns it canonical, with a Didit `language` put in its path.
+pub fn build_hosted_url(
+    session_url: &str,
+    allowed_session_hosts: Option<&[String]>,
+    allow_insecure_localhost: bool,
+    language: Option<&str>,
+) -> Result<String, Error> {
+    let session = parse_strict(
+        session_url,
+        "sessionUrl",
+        HttpAllowed::localhost_if(allow_insecure_localhost),
+    )?;
+    if let Some(allowed) = allowed_session_hosts {
+        let allowed = canonical_entries(allowed, canonical_host, "allowedSessionHosts")?;
+        if !allowed.iter().any(|host| host == session.host()) {
+            return Err(Error::SessionHostNotAllowed);
+        }
+    }
+    match language {
+        Some(language) => with_didit_language(&session, language),
+        None => Ok(session.into_href()),
+    }
+}
+
+/// Checks a return URL and returns it canonical, with `state` as its `state` parameter
+/// (replacing one already there). deepidv gets it inside the hosted URL; Didit (`callback`)
+/// and Verifa (`redirect_url`) take it when the session is created.
+pub fn build_return_url(
+    redirect_url: &str,
+    state: Option<&str>,
+    allowed_redirect_origins: Option<&[String]>,
+    allow_insecure_localhost: bool,
+) -> Result<String, Error> {
+    let redirect = parse_strict(
+        redirect_url,
+        "redirectUrl",
+        HttpAllowed::localhost_if(allow_insecure_localhost),
+    )?;
+    if let Some(allowed) = allowed_redirect_origins {
+        let allowed = canonical_entries(allowed, canonical_origin, "allowedRedirectOrigins")?;
+        if !allowed.iter().any(|origin| origin == redirect.origin()) {
+            return Err(Error::RedirectOriginNotAllowed);
+        }
+    }
+    let href = redirect.into_href();
+    match state {
+        Some(state) if is_token(state, MAX_STATE_LEN) => Ok(edit_query(
+            &href,
+            &[STATE_PARAM],
+            Some((STATE_PARAM, state)),
+        )),
+        Some(_) => Err(Error::InvalidOption { option: "state" }),
+        None => Ok(href),
+    }
+}
+
+/// Refuses a session whose hosted page has expired (Verifa's `expires_at`, RFC 3339) at
+/// `now_ms`: sending a person to a dead page helps no one.
+pub fn check_not_expired(expires_at: &str, now_ms: f64) -> Result<(), Error> {
+    let expiry = rfc3339_ms(expires_at).ok_or(Error::InvalidOption {
+        option: "expiresAt",
+    })?;
+    if now_ms >= expiry {
+        return Err(Error::SessionExpired);
+    }
+    Ok(())
 }
 
 /// Canonicalises every allowlist entry; one that is not a bare origin (or host) is an error in
@@ -135,6 +189,14 @@ fn with_didit_language(session: &ParsedUrl, language: &str) -> Result<String, Er
         out.push_str(fragment);
     }
     Ok(out)
+}
+
+/// Whether `s` is a state as [`encode_state`] makes them from [`STATE_BYTES`] random bytes:
+/// 43 characters of the base64url alphabet.
+pub fn is_made_state(s: &str) -> bool {
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Encodes state bytes as unpadded base64url (RFC 4648 §5): 32 bytes give 43 characters, all

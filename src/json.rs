@@ -267,18 +267,31 @@ impl Reader<'_> {
                         b'r' => '\r',
                         b't' => '\t',
                         b'u' => {
-                            let high = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&high) {
-                                self.eat(b"\\u")?;
+                            // A lone surrogate (which JSON.stringify writes for a JavaScript
+                            // string that is not valid UTF-16) becomes U+FFFD, as TextEncoder
+                            // and every other crossing into wasm does.
+                            let unit = self.hex4()?;
+                            let pair = (0xD800..0xDC00).contains(&unit)
+                                && self.bytes.get(self.at..self.at + 2) == Some(b"\\u");
+                            let low = if pair {
+                                let mark = self.at;
+                                self.at += 2;
                                 let low = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&low) {
-                                    return None;
+                                if (0xDC00..0xE000).contains(&low) {
+                                    Some(low)
+                                } else {
+                                    self.at = mark;
+                                    None
                                 }
-                                0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
                             } else {
-                                high
+                                None
                             };
-                            char::from_u32(code)?
+                            match low {
+                                Some(low) => char::from_u32(
+                                    0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00),
+                                )?,
+                                None => char::from_u32(unit).unwrap_or('\u{FFFD}'),
+                            }
                         }
                         _ => return None,
                     };

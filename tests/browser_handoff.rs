@@ -236,3 +236,46 @@ fn begin_refuses_a_caller_state_and_bad_options() {
         assert_eq!(text(&err, "field").as_deref(), Some(field));
     }
 }
+
+#[wasm_bindgen_test]
+fn didit_begin_takes_the_state_of_the_creation_time_return_url() {
+    let state = create_state();
+    let here = href();
+    let base = here.split('?').next().unwrap();
+    let return_url = format!("{base}?state={state}");
+    let options: BeginHandoffOptions = object(&[
+        ("provider", "didit".into()),
+        ("returnUrl", return_url.as_str().into()),
+        ("sessionId", "11111111-2222-3333-4444-555555555555".into()),
+        ("allowInsecureLocalhost", true.into()),
+    ])
+    .unchecked_into();
+    let handoff = begin_handoff("https://verify.didit.me/session/3FaJ9wLqX2Mz", &options).unwrap();
+    assert_eq!(handoff, "https://verify.didit.me/session/3FaJ9wLqX2Mz");
+    let record = JSON::parse(&storage().get_item(PENDING_KEY).unwrap().unwrap()).unwrap();
+    assert_eq!(text(&record, "state"), Some(state.clone()));
+
+    // Didit appends verificationSessionId and status to the callback it was given.
+    arrive_with(&format!(
+        "?state={state}&verificationSessionId=11111111-2222-3333-4444-555555555555&status=In+Review"
+    ));
+    let cb = complete(&[]).unwrap();
+    assert_eq!(text(&cb, "provider").as_deref(), Some("didit"));
+    assert_eq!(text(&cb, "status").as_deref(), Some("in_review"));
+
+    // A return URL without a state made by createState is refused.
+    for bad in [
+        base.to_string(),
+        format!("{base}?state=short"),
+        format!("{base}?state={state}&state={state}"),
+    ] {
+        let options: BeginHandoffOptions = object(&[
+            ("provider", "verifa".into()),
+            ("returnUrl", bad.as_str().into()),
+            ("allowInsecureLocalhost", true.into()),
+        ])
+        .unchecked_into();
+        let err = begin_handoff("https://capture.verifa.example/c/1", &options).unwrap_err();
+        assert_eq!(text(&err, "field").as_deref(), Some("returnUrl"), "{bad}");
+    }
+}

@@ -147,3 +147,113 @@ fn state_encoding_is_unpadded_base64url() {
     assert_eq!(encode_state(&[0xfb, 0xff, 0xbf]), "-_-_");
     assert_eq!(encode_state(&[0u8; 32]).len(), 43);
 }
+
+use idv_handoff::handoff::{build_hosted_url, build_return_url, check_not_expired, is_made_state};
+
+#[test]
+fn return_urls_for_providers_that_take_them_at_creation() {
+    let state = encode_state(&[7u8; 32]);
+    assert_eq!(
+        build_return_url(
+            "https://YourApp.com/done?x=1&state=old",
+            Some(&state),
+            None,
+            false
+        )
+        .unwrap(),
+        format!("https://yourapp.com/done?x=1&state={state}")
+    );
+    assert_eq!(
+        build_return_url("https://yourapp.com/done", None, None, false).unwrap(),
+        "https://yourapp.com/done"
+    );
+    let allowed = ["https://yourapp.com".to_string()];
+    assert_eq!(
+        build_return_url("https://evil.example/", Some(&state), Some(&allowed), false),
+        Err(Error::RedirectOriginNotAllowed)
+    );
+    assert_eq!(
+        build_return_url("https://yourapp.com/", Some("a b"), None, false),
+        Err(Error::InvalidOption { option: "state" })
+    );
+    assert_eq!(
+        build_return_url(
+            "https://yourapp.com@evil.example/",
+            Some(&state),
+            None,
+            false
+        ),
+        Err(Error::CredentialsInUrl {
+            field: "redirectUrl"
+        })
+    );
+}
+
+#[test]
+fn hosted_urls_are_checked_without_a_return_url() {
+    assert_eq!(
+        build_hosted_url(
+            "https://verify.didit.me/session/3FaJ9wLqX2Mz",
+            None,
+            false,
+            Some("fr")
+        )
+        .unwrap(),
+        "https://verify.didit.me/fr/session/3FaJ9wLqX2Mz"
+    );
+    let hosts = ["capture.verifa.example".to_string()];
+    assert_eq!(
+        build_hosted_url(
+            "https://capture.verifa.example/c/ses_1?t=x",
+            Some(&hosts),
+            false,
+            None
+        )
+        .unwrap(),
+        "https://capture.verifa.example/c/ses_1?t=x"
+    );
+    assert_eq!(
+        build_hosted_url("https://evil.example/c/ses_1", Some(&hosts), false, None),
+        Err(Error::SessionHostNotAllowed)
+    );
+    assert_eq!(
+        build_hosted_url("http://capture.verifa.example/", None, false, None),
+        Err(Error::InsecureUrl {
+            field: "sessionUrl"
+        })
+    );
+}
+
+#[test]
+fn expired_sessions_are_refused() {
+    let now = 1_800_000_000_000.0; // 2027-01-15
+    assert_eq!(
+        check_not_expired("2027-01-15T08:00:00Z", now),
+        Err(Error::SessionExpired)
+    );
+    assert_eq!(
+        check_not_expired("2026-11-22T15:00:00+01:00", now),
+        Err(Error::SessionExpired)
+    );
+    assert_eq!(check_not_expired("2027-01-15T09:00:00Z", now), Ok(()));
+    assert_eq!(
+        check_not_expired("tomorrow", now),
+        Err(Error::InvalidOption {
+            option: "expiresAt"
+        })
+    );
+}
+
+#[test]
+fn made_states_are_recognised() {
+    assert!(is_made_state(&encode_state(&[0xfb; 32])));
+    for not in [
+        "",
+        "short",
+        &"a".repeat(44),
+        &format!("{}.", "a".repeat(42)),
+        &format!("{}~", "a".repeat(42)),
+    ] {
+        assert!(!is_made_state(not), "{not}");
+    }
+}

@@ -332,6 +332,15 @@ fn the_json_reader_is_strict_and_bounded() {
         let reparsed: Value = serde_json::from_str(&parsed.to_text()).unwrap();
         assert_eq!(reparsed, serde_json::from_str::<Value>(ok).unwrap(), "{ok}");
     }
+    // Lone surrogates read as U+FFFD, as at every other crossing into wasm.
+    assert_eq!(
+        Json::parse(r#""a\ud800b\udc00""#),
+        Some(Json::Str("a\u{FFFD}b\u{FFFD}".into()))
+    );
+    assert_eq!(
+        Json::parse(r#""\ud800\u0041""#),
+        Some(Json::Str("\u{FFFD}A".into()))
+    );
     for bad in [
         "",
         "{",
@@ -341,7 +350,7 @@ fn the_json_reader_is_strict_and_bounded() {
         "1.",
         "-",
         "tru",
-        r#""\ud800""#,
+        r#""\ud8""#,
         r#""\x""#,
         "\"a\nb\"",
         "[1] 2",

@@ -12,9 +12,12 @@ use super::{
 use crate::callback::{is_token, CallbackOptions, MAX_SESSION_ID_LEN, MAX_STATE_LEN, PARAM_NAMES};
 use crate::error::Error;
 use crate::handoff::{
-    build_handoff_url as build, encode_state, HandoffOptions, PENDING_KEY, STATE_BYTES,
+    build_handoff_url as build, build_hosted_url, build_return_url as build_return,
+    check_not_expired, encode_state, is_made_state, HandoffOptions, PENDING_KEY, STATE_BYTES,
+    STATE_PARAM,
 };
-use crate::query::edit_query;
+use crate::provider::Provider;
+use crate::query::{edit_query, pairs};
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
@@ -49,6 +52,9 @@ extern "C" {
     /// `BeginHandoffOptions` in `types.d.ts`.
     #[wasm_bindgen(typescript_type = "BeginHandoffOptions")]
     pub type BeginHandoffOptions;
+    /// `ReturnUrlOptions` in `types.d.ts`.
+    #[wasm_bindgen(typescript_type = "ReturnUrlOptions")]
+    pub type ReturnUrlOptions;
     /// `CompleteHandoffOptions` in `types.d.ts`.
     #[wasm_bindgen(typescript_type = "CompleteHandoffOptions")]
     pub type CompleteHandoffOptions;
@@ -56,7 +62,8 @@ extern "C" {
 
 /// The options of `buildHandoffUrl` (and `beginHandoff`), read into owned values.
 struct OwnedHandoffOptions {
-    redirect_url: String,
+    provider: Provider,
+    redirect_url: Option<String>,
     state: Option<String>,
     allowed_redirect_origins: Option<Vec<String>>,
     allowed_session_hosts: Option<Vec<String>>,
@@ -66,35 +73,57 @@ struct OwnedHandoffOptions {
 
 impl OwnedHandoffOptions {
     fn read(options: &JsValue) -> Result<Self, Error> {
-        Ok(OwnedHandoffOptions {
-            redirect_url: string_option(options, "redirectUrl")?.ok_or(Error::InvalidOption {
-                option: "redirectUrl",
-            })?,
+        let owned = OwnedHandoffOptions {
+            provider: provider_option(options)?.unwrap_or(Provider::Deepidv),
+            redirect_url: string_option(options, "redirectUrl")?,
             state: string_option(options, "state")?,
             allowed_redirect_origins: strings_option(options, "allowedRedirectOrigins")?,
             allowed_session_hosts: strings_option(options, "allowedSessionHosts")?,
             allow_insecure_localhost: bool_option(options, "allowInsecureLocalhost")?,
             language: string_option(options, "language")?,
-        })
+        };
+        if let Some(expires_at) = string_option(options, "expiresAt")? {
+            check_not_expired(&expires_at, date_now())?;
+        }
+        Ok(owned)
     }
 
+    /// deepidv: the return URL goes into the hosted URL. Didit and Verifa took it when the
+    /// session was created, so a return URL (or state) here would be silently ignored by them:
+    /// refused instead.
     fn build(&self, session_url: &str) -> Result<String, Error> {
+        let hosts = self.allowed_session_hosts.as_deref();
+        let insecure = self.allow_insecure_localhost;
+        if self.provider != Provider::Deepidv {
+            if self.redirect_url.is_some() {
+                return Err(Error::InvalidOption {
+                    option: "redirectUrl",
+                });
+            }
+            if self.state.is_some() {
+                return Err(Error::InvalidOption { option: "state" });
+            }
+            return build_hosted_url(session_url, hosts, insecure, self.language.as_deref());
+        }
+        let redirect_url = self.redirect_url.as_deref().ok_or(Error::InvalidOption {
+            option: "redirectUrl",
+        })?;
         build(
             session_url,
             &HandoffOptions {
-                redirect_url: &self.redirect_url,
+                redirect_url,
                 state: self.state.as_deref(),
                 allowed_redirect_origins: self.allowed_redirect_origins.as_deref(),
-                allowed_session_hosts: self.allowed_session_hosts.as_deref(),
-                allow_insecure_localhost: self.allow_insecure_localhost,
+                allowed_session_hosts: hosts,
+                allow_insecure_localhost: insecure,
                 language: self.language.as_deref(),
             },
         )
     }
 }
 
-/// Builds the hosted-page URL: the session URL with the return URL (and the state on it)
-/// encoded in its query, after checking both against every open-redirect trick.
+/// Builds the hosted-page URL, after checking it (and for deepidv the return URL it carries)
+/// against every open-redirect trick.
 #[wasm_bindgen(js_name = buildHandoffUrl)]
 pub fn build_handoff_url(
     session_url: &str,
@@ -105,6 +134,23 @@ pub fn build_handoff_url(
         .map_err(to_js)
 }
 
+/// Checks a return URL and puts the state on it: what Didit (`callback`) and Verifa
+/// (`redirect_url`) take when the session is created.
+#[wasm_bindgen(js_name = buildReturnUrl)]
+pub fn build_return_url(
+    redirect_url: &str,
+    options: Option<ReturnUrlOptions>,
+) -> Result<String, JsValue> {
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let read = || -> Result<String, Error> {
+        let state = string_option(&options, "state")?;
+        let origins = strings_option(&options, "allowedRedirectOrigins")?;
+        let insecure = bool_option(&options, "allowInsecureLocalhost")?;
+        build_return(redirect_url, state.as_deref(), origins.as_deref(), insecure)
+    };
+    read().map_err(to_js)
+}
+
 /// A fresh one-time state: 256 random bits from `crypto.getRandomValues`, base64url.
 #[wasm_bindgen(js_name = createState)]
 pub fn create_state() -> String {
@@ -113,8 +159,10 @@ pub fn create_state() -> String {
     encode_state(&bytes)
 }
 
-/// Browser only: makes a state, keeps `{state, sessionId, createdAt}` in sessionStorage and
-/// returns the handoff URL (or goes there, with `navigate: true`).
+/// Browser only: keeps `{state, sessionId, createdAt}` in sessionStorage and returns the
+/// handoff URL (or goes there, with `navigate: true`). deepidv: it makes the state and puts it
+/// on the return URL. Didit and Verifa: the state is the one on `returnUrl`, the return URL
+/// given when the session was created (`buildReturnUrl`).
 #[wasm_bindgen(js_name = beginHandoff)]
 pub fn begin_handoff(session_url: &str, options: &BeginHandoffOptions) -> Result<String, JsValue> {
     begin_handoff_inner(session_url, options).map_err(to_js)
@@ -136,15 +184,51 @@ fn begin_handoff_inner(session_url: &str, options: &JsValue) -> Result<String, E
         });
     }
     let navigate = bool_option(options, "navigate")?;
-    let state = create_state();
-    let record = encode_pending(&state, session_id.as_deref());
-    owned.state = Some(state);
+    let state = match (owned.provider, string_option(options, "returnUrl")?) {
+        (Provider::Deepidv, None) => {
+            let state = create_state();
+            owned.state = Some(state.clone());
+            state
+        }
+        (Provider::Deepidv, Some(_)) => {
+            return Err(Error::InvalidOption {
+                option: "returnUrl",
+            })
+        }
+        (_, Some(return_url)) => state_of_return_url(&return_url, &owned)?,
+        (_, None) => {
+            return Err(Error::InvalidOption {
+                option: "returnUrl",
+            })
+        }
+    };
     let url = owned.build(session_url)?;
+    let record = encode_pending(&state, session_id.as_deref());
     storage_set(PENDING_KEY, &record).map_err(|_| Error::StorageUnavailable)?;
     if navigate {
         location_assign(&url);
     }
     Ok(url)
+}
+
+/// The state on a creation-time return URL: the URL must pass the same checks as any return
+/// URL, and the state must be one `createState` makes (256 bits, base64url).
+fn state_of_return_url(return_url: &str, owned: &OwnedHandoffOptions) -> Result<String, Error> {
+    let canonical = build_return(
+        return_url,
+        None,
+        owned.allowed_redirect_origins.as_deref(),
+        owned.allow_insecure_localhost,
+    )?;
+    let query = canonical.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    let mut states = pairs(query).filter(|(name, _)| name == STATE_PARAM);
+    match (states.next(), states.next()) {
+        (Some((_, state)), None) if is_made_state(&state) => Ok(String::from(state)),
+        _ => Err(Error::InvalidOption {
+            option: "returnUrl",
+        }),
+    }
 }
 
 /// The pending handoff's state, session id and creation time, if the stored record is whole.

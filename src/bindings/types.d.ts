@@ -19,7 +19,7 @@ export type IdvErrorCode =
   | "missing_status" | "invalid_status" | "invalid_state" | "state_mismatch"
   | "invalid_url" | "insecure_url" | "credentials_in_url" | "suspicious_url"
   | "redirect_origin_not_allowed" | "session_host_not_allowed"
-  | "no_pending_handoff" | "handoff_expired" | "storage_unavailable"
+  | "no_pending_handoff" | "handoff_expired" | "storage_unavailable" | "session_expired"
   | "invalid_request" | "unauthorized" | "payment_required" | "workflow_not_found"
   | "idempotency_conflict" | "rate_limited" | "upstream_error" | "network_error" | "timeout"
   | "aborted" | "invalid_response";
@@ -81,10 +81,18 @@ export type DiditLanguage =
 
 /** Options of `buildHandoffUrl`. */
 export interface HandoffUrlOptions {
-  /** Where the provider sends the person back: https, canonical, no credentials. */
-  redirectUrl: string;
-  /** A one-time state, `[A-Za-z0-9._~-]{1,512}`, put on the return URL as its `state` parameter. */
+  /**
+   * Whose hosted page: "deepidv" (default) takes the return URL in the hosted URL; "didit" and
+   * "verifa" took it when the session was created (`buildReturnUrl`), so `redirectUrl` and
+   * `state` are refused for them.
+   */
+  provider?: Provider;
+  /** deepidv (required): where the provider sends the person back: https, canonical, no credentials. */
+  redirectUrl?: string;
+  /** deepidv: a one-time state, `[A-Za-z0-9._~-]{1,512}`, put on the return URL as its `state` parameter. */
   state?: string;
+  /** When the session expires (RFC 3339, e.g. Verifa's `expires_at`, `Session.expiresAt`): past it, `session_expired`. */
+  expiresAt?: string;
   /** If given, the redirect URL's origin must be exactly one of these (e.g. "https://yourapp.com"). */
   allowedRedirectOrigins?: readonly string[];
   /** If given, the session URL's host (with a non-default port, if any) must be exactly one of these. */
@@ -95,8 +103,23 @@ export interface HandoffUrlOptions {
   language?: DiditLanguage;
 }
 
-/** Options of `beginHandoff`: those of `buildHandoffUrl` except `state`, which it makes. */
+/** Options of `buildReturnUrl`. */
+export interface ReturnUrlOptions {
+  /** The state to put on the return URL, usually `createState()`. */
+  state?: string;
+  /** If given, the return URL's origin must be exactly one of these. */
+  allowedRedirectOrigins?: readonly string[];
+  /** Development only: also accept http://localhost and http://127.0.0.1. */
+  allowInsecureLocalhost?: boolean;
+}
+
+/** Options of `beginHandoff`: those of `buildHandoffUrl` except `state`, which it makes (deepidv). */
 export interface BeginHandoffOptions extends Omit<HandoffUrlOptions, "state"> {
+  /**
+   * Didit and Verifa: the return URL given when the session was created (`buildReturnUrl` with
+   * a `createState()` state); its state is the one kept for the return.
+   */
+  returnUrl?: string;
   /** The session being handed off; the callback must then carry the same id. */
   sessionId?: string;
   /** Go to the handoff URL with `location.assign` after storing the state. */

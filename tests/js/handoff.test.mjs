@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildHandoffUrl, createState, beginHandoff, completeHandoff, IdvError } from "idv-handoff";
+import { buildHandoffUrl, buildReturnUrl, createState, beginHandoff, completeHandoff, IdvError } from "idv-handoff";
 import { serveStatic } from "../../scripts/static-server.mjs";
 import { launchChromium, openPage } from "./helpers/chromium.mjs";
 import { ROOT } from "./helpers/paths.mjs";
@@ -40,6 +40,45 @@ test("buildHandoffUrl refuses options of the wrong type", () => {
       field,
     );
   }
+});
+
+test("Didit and Verifa: the hosted URL is checked, the return URL was fixed at creation", () => {
+  assert.equal(
+    buildHandoffUrl("https://verify.didit.me/session/3FaJ9wLqX2Mz", { provider: "didit", language: "de", allowedSessionHosts: ["verify.didit.me"] }),
+    "https://verify.didit.me/de/session/3FaJ9wLqX2Mz",
+  );
+  assert.equal(buildHandoffUrl("https://capture.verifa.example/c/ses_1", { provider: "verifa" }), "https://capture.verifa.example/c/ses_1");
+  const refused = [
+    [{ provider: "didit", redirectUrl: "https://yourapp.com/" }, "invalid_option", "redirectUrl"],
+    [{ provider: "verifa", state: createState() }, "invalid_option", "state"],
+    [{ provider: "verifa", allowedSessionHosts: ["capture.verifa.example"] }, "session_host_not_allowed", undefined, "https://evil.example/c"],
+    [{ provider: "didit" }, "suspicious_url", "sessionUrl", "https:verify.didit.me/session/x"],
+    [{ provider: "acme" }, "invalid_option", "provider"],
+    [{}, "invalid_option", "redirectUrl"],
+  ];
+  for (const [options, code, field, url = "https://capture.verifa.example/c/ses_1"] of refused) {
+    assert.throws(() => buildHandoffUrl(url, options), (e) => e.code === code && e.field === field, JSON.stringify(options));
+  }
+});
+
+test("an expired session is refused before navigating", () => {
+  const url = "https://capture.verifa.example/c/ses_1";
+  assert.throws(() => buildHandoffUrl(url, { provider: "verifa", expiresAt: "2020-01-01T00:00:00Z" }), (e) => e.code === "session_expired");
+  assert.equal(buildHandoffUrl(url, { provider: "verifa", expiresAt: "2999-01-01T00:00:00Z" }), url);
+  assert.throws(() => buildHandoffUrl(url, { provider: "verifa", expiresAt: "soon" }), (e) => e.code === "invalid_option" && e.field === "expiresAt");
+  assert.throws(
+    () => buildHandoffUrl("https://app.deepidv.com/s", { redirectUrl: "https://yourapp.com/", expiresAt: "2020-01-01T00:00:00+02:00" }),
+    (e) => e.code === "session_expired",
+  );
+});
+
+test("buildReturnUrl puts the state on a checked return URL", () => {
+  const state = createState();
+  assert.equal(buildReturnUrl("https://YourApp.com/cb?x=1", { state }), `https://yourapp.com/cb?x=1&state=${state}`);
+  assert.equal(buildReturnUrl("https://yourapp.com/cb"), "https://yourapp.com/cb");
+  assert.throws(() => buildReturnUrl("https://evil.example/cb", { state, allowedRedirectOrigins: ["https://yourapp.com"] }), (e) => e.code === "redirect_origin_not_allowed");
+  assert.throws(() => buildReturnUrl(" javascript:alert(1)", { state }), (e) => e.code === "suspicious_url" && e.field === "redirectUrl");
+  assert.throws(() => buildReturnUrl("https://yourapp.com/", { state: "<x>" }), (e) => e.code === "invalid_option" && e.field === "state");
 });
 
 test("createState gives 256 fresh bits as base64url", () => {
