@@ -166,7 +166,11 @@ console.log(
   `\nidv-handoff bench: ${environment.date}, Node ${environment.node}, Chromium ${environment.chromium}, ` +
     `${environment.cpu}, load ${environment.loadAverageAtStart} at start, ${environment.seconds} s`,
 );
-console.log("Sizes in bytes: raw / gzip -9 / brotli (Node zlib). Ratio: ours / beside (medians; for sizes, our bundled gzip / theirs).\n");
+console.log(
+  "Sizes in bytes: raw / gzip -9 / brotli (Node zlib); for sizes, ratio = our bundled gzip / theirs.\n" +
+    "Timings: medians over interleaved rounds; ratio = the median of the per-round ratios ours / beside,\n" +
+    "so it can differ from the ratio of the two medians when the machine is noisy.\n",
+);
 printTable(
   ["part", "measure", "idv-handoff", "beside", "ratio", "budget (goal)"],
   [
