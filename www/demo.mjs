@@ -4,7 +4,8 @@
 //   http://127.0.0.1:$PORT       the app (static files) and the proxy worker's routes
 //   http://127.0.0.1:$PORT+1     the stand-in provider (API and hosted page), another origin
 //
-// PROVIDER_URL and IDV_API_KEY point the proxy at a real provider instead of the stand-in.
+// PROVIDER ("deepidv" default, "didit", "verifa") picks whose API the proxy speaks and the
+// stand-in imitates; PROVIDER_URL and IDV_API_KEY point the proxy at a real provider instead.
 import { cpSync, mkdirSync, rmSync, copyFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -37,13 +38,18 @@ async function prepare(out) {
   return { site, proxy: `${out}proxy/worker.js` };
 }
 
+/** The Didit workflow the stand-in knows (its default WORKFLOWS_DIDIT). */
+const DIDIT_WORKFLOW_ID = "11111111-2222-3333-4444-555555555555";
+
 /**
- * Starts everything. Options: port (0 for any), providerPort, apiKey, persist (a folder for the
- * provider's state, so sessions survive a restart; omit for memory only), provider: extra
- * bindings for the stand-in (RATE_LIMIT, RATE_WINDOW_SECONDS, TOKEN_BALANCE, SLOW_CREATE_MS,
- * EXPOSE_STATS), out (build folder).
+ * Starts everything. Options: mode ("deepidv", "didit", "verifa"), port (0 for any),
+ * providerPort, apiKey, persist (a folder for the provider's state, so sessions survive a
+ * restart; omit for memory only), provider: extra bindings for the stand-in (RATE_LIMIT,
+ * RATE_WINDOW_SECONDS, TOKEN_BALANCE, SLOW_CREATE_MS, EXPOSE_STATS), out (build folder),
+ * providerUrl (a real provider instead of the stand-in).
  */
 export async function startDemo({
+  mode = "deepidv",
   port = 8787,
   providerPort = port + 1,
   apiKey = "idv-demo-local-key",
@@ -67,7 +73,14 @@ export async function startDemo({
       ],
       compatibilityDate: COMPATIBILITY_DATE,
       assets: { directory: site, binding: "ASSETS", routerConfig: { has_user_worker: true } },
-      bindings: { PROVIDER_URL: providerUrl, IDV_API_KEY: apiKey, ALLOWED_ORIGINS: "", DEV: "true" },
+      bindings: {
+        PROVIDER: mode,
+        PROVIDER_URL: providerUrl,
+        IDV_API_KEY: apiKey,
+        ALLOWED_ORIGINS: "",
+        DIDIT_WORKFLOW_ID,
+        DEV: "true",
+      },
     },
   ];
   if (useStandIn) {
@@ -77,7 +90,7 @@ export async function startDemo({
       scriptPath: `${ROOT}www/provider/worker.js`,
       compatibilityDate: COMPATIBILITY_DATE,
       durableObjects: { PROVIDER: "ProviderState" },
-      bindings: { API_KEY: apiKey, PUBLIC_URL: providerUrl, ...provider },
+      bindings: { MODE: mode, API_KEY: apiKey, PUBLIC_URL: providerUrl, ...provider },
       unsafeDirectSockets: [{ host, port: providerPort }],
     });
   }
@@ -95,12 +108,13 @@ export async function startDemo({
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 8787);
   const demo = await startDemo({
+    mode: process.env.PROVIDER ?? "deepidv",
     port,
     providerUrl: process.env.PROVIDER_URL,
     apiKey: process.env.IDV_API_KEY ?? "idv-demo-local-key",
     persist: `${ROOT}www/.state`,
   });
-  console.log(`idv-handoff demo ready: ${demo.url}/`);
+  console.log(`idv-handoff demo ready: ${demo.url}/  (provider: ${process.env.PROVIDER ?? "deepidv"})`);
   if (!process.env.PROVIDER_URL) console.log(`  local stand-in provider: ${demo.providerUrl}`);
   console.log("  Ctrl-C stops it.");
   const stop = () => demo.close().then(() => process.exit(0));

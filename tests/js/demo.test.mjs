@@ -74,7 +74,7 @@ const OUTCOMES = [
 for (const [outcome, reason, confirmed] of OUTCOMES) {
   test(`journey: ${outcome}${reason ? ` (${reason})` : ""}`, async () => {
     const { page, errors } = await journey(outcome, reason);
-    assert.equal(await page.getAttribute("body", "data-done"), `confirmed-${outcome}`);
+    assert.equal(await page.getAttribute("body", "data-done"), `confirmed-${outcome === "success" ? "submitted" : outcome}`);
     assert.equal(await page.textContent("#hint-status"), outcome);
     const expectedReason = outcome === "abandoned" ? "user_cancelled" : reason === "liveness_spoof_detected" ? "unknown" : reason ?? "none";
     assert.equal(await page.textContent("#hint-reason"), expectedReason);
@@ -190,7 +190,10 @@ test("proxy: the key is added server-side; the provider refuses a request withou
   assert.match(session.idv_id, /^[0-9a-f-]{36}$/);
   const record = await fetch(`${demo.url}/api/idv/sessions/${session.idv_id}`);
   assert.equal(record.status, 200);
-  assert.equal((await record.json()).sessionRecord.id, session.idv_id);
+  const confirmed = await record.json();
+  assert.equal(confirmed.id, session.idv_id);
+  assert.equal(confirmed.status, "pending");
+  assert.equal(confirmed.raw.sessionRecord.id, session.idv_id);
   assert.equal((await fetch(`${demo.url}/api/idv/sessions/nope`)).status, 404);
   assert.equal((await fetch(`${demo.url}/api/idv/sessions/${encodeURIComponent("a/../b")}`)).status, 400);
 });

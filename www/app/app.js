@@ -1,6 +1,7 @@
 // The demo app: a form → createSession through the proxy → beginHandoff → the hosted page
-// (through the proxy's /idv/start, which keeps the state in a cookie for the return).
-import { createSession, beginHandoff, IdvError } from "idv-handoff";
+// (through the proxy's /idv/start, which keeps the state in a cookie for the return). The
+// provider is the proxy's (GET /api/idv/config); the same form serves all three.
+import { createSession, beginHandoff, buildReturnUrl, createState, IdvError } from "idv-handoff";
 
 const form = document.getElementById("verify");
 const banner = document.getElementById("banner");
@@ -17,6 +18,16 @@ const MESSAGES = {
   phone: "Enter the number in international format: + then country code and number, digits only.",
   external_id: "Leave it empty or enter a reference.",
   workflow_id: "Choose a workflow.",
+};
+
+// Where each provider's request fields show their errors on this form.
+const INPUT_OF = {
+  "expected_details.first_name": "first_name",
+  "expected_details.last_name": "last_name",
+  "contact_details.email": "email",
+  "contact_details.phone": "phone",
+  external_ref: "external_id",
+  vendor_data: "external_id",
 };
 
 function showFieldError(field, text) {
@@ -44,9 +55,10 @@ function showError(e) {
     showBanner("Something went wrong. Please try again.");
     throw e;
   }
-  if (e.code === "invalid_request" && e.field && MESSAGES[e.field]) {
-    showFieldError(e.field, e.status ? `${MESSAGES[e.field]} (${e.message})` : MESSAGES[e.field]);
-    form.elements.namedItem(e.field)?.focus();
+  const input = INPUT_OF[e.field] ?? e.field;
+  if (e.code === "invalid_request" && input && MESSAGES[input]) {
+    showFieldError(input, e.status ? `${MESSAGES[input]} (${e.message})` : MESSAGES[input]);
+    form.elements.namedItem(input)?.focus();
   } else if (e.code === "rate_limited") {
     const seconds = Math.max(1, Math.ceil((e.retryAfterMs ?? 1000) / 1000));
     showBanner(`Too many attempts right now. Please wait ${seconds} s and try again.`);
@@ -69,24 +81,52 @@ form.addEventListener("submit", async (event) => {
   clearErrors();
   submit.disabled = true;
   const data = Object.fromEntries(new FormData(form));
-  const request = { firstName: data.first_name, lastName: data.last_name, email: data.email, phone: data.phone };
-  if (data.external_id) request.externalId = data.external_id;
-  if (data.workflow_id) request.workflowId = data.workflow_id;
+  const { provider, sessionHosts, workflowId } = await config;
+  const returnTo = new URL("/idv/return", location.href).href;
+  const origins = [location.origin];
   try {
+    let request;
+    let returnUrl;
+    if (provider === "deepidv") {
+      request = { firstName: data.first_name, lastName: data.last_name, email: data.email, phone: data.phone };
+      if (data.external_id) request.externalId = data.external_id;
+      if (data.workflow_id) request.workflowId = data.workflow_id;
+    } else {
+      // Didit and Verifa take the return URL when the session is created: the state rides on it.
+      returnUrl = buildReturnUrl(returnTo, { state: createState(), allowedRedirectOrigins: origins, allowInsecureLocalhost: DEV });
+      request =
+        provider === "didit"
+          ? {
+              workflow_id: data.workflow_id ? data.workflow_id : workflowId,
+              vendor_data: data.external_id || undefined,
+              callback: returnUrl,
+              contact_details: { email: data.email, phone: data.phone },
+              expected_details: { first_name: data.first_name, last_name: data.last_name },
+            }
+          : {
+              external_ref: data.external_id || undefined,
+              redirect_url: returnUrl,
+              metadata: { first_name: data.first_name, last_name: data.last_name, email: data.email, phone: data.phone },
+            };
+    }
     const session = await createSession(new URL("/api/idv/sessions", location.href).href, request, {
+      provider,
       allowInsecureProxy: DEV,
       allowInsecureLocalhost: DEV,
       maxDelayMs: 3_000,
     });
     const handoff = beginHandoff(session.sessionUrl, {
-      redirectUrl: new URL("/idv/return", location.href).href,
+      provider,
+      ...(returnUrl ? { returnUrl } : { redirectUrl: returnTo }),
       sessionId: session.id,
-      allowedRedirectOrigins: [location.origin],
-      allowedSessionHosts: (await config).sessionHosts,
+      expiresAt: session.expiresAt,
+      allowedRedirectOrigins: origins,
+      allowedSessionHosts: sessionHosts,
       allowInsecureLocalhost: DEV,
     });
     // The proxy keeps the state in an HttpOnly cookie as well, then forwards to the hosted page.
-    location.assign(`/idv/start?handoff=${encodeURIComponent(handoff)}`);
+    const state = returnUrl ? `&state=${new URL(returnUrl).searchParams.get("state")}` : "";
+    location.assign(`/idv/start?handoff=${encodeURIComponent(handoff)}${state}`);
   } catch (e) {
     submit.disabled = false;
     showError(e);

@@ -2,6 +2,8 @@
 // proxy asks the provider for the authoritative answer.
 import { completeHandoff, IdvError } from "idv-handoff";
 
+const config = fetch("/api/idv/config").then((r) => r.json());
+
 const $ = (id) => document.getElementById(id);
 
 function refuse(text) {
@@ -10,16 +12,25 @@ function refuse(text) {
   document.body.dataset.done = "refused";
 }
 
+// What the provider's answer (as the proxy sums it up) means for the person.
 const CONFIRMED = {
-  success: "Verification submitted: the provider has your documents and will review them.",
+  submitted: "Verification submitted: the provider has your documents and will review them.",
+  approved: "Verification approved.",
+  completed: "Verification completed: the provider has your documents.",
+  in_review: "Verification in review: the provider will let you know.",
   failed: "Verification failed",
+  declined: "Verification declined.",
   abandoned: "Verification abandoned: you left before finishing.",
+  cancelled: "Verification cancelled: you left before finishing.",
+  expired: "Verification expired: please start again.",
 };
+const GOOD = new Set(["submitted", "approved", "completed"]);
 
 async function show() {
+  const { provider, params } = await config;
   let hint;
   try {
-    hint = completeHandoff();
+    hint = completeHandoff({ provider, params });
   } catch (e) {
     if (!(e instanceof IdvError)) throw e;
     document.body.dataset.code = e.code;
@@ -38,14 +49,13 @@ async function show() {
 
   const answer = await fetch(`/api/idv/sessions/${encodeURIComponent(hint.sessionId)}`);
   if (!answer.ok) return refuse("The provider does not confirm this session.");
-  const record = (await answer.json()).sessionRecord;
-  const outcome = record.outcome;
-  if (!outcome) return refuse("The provider has no result for this session yet.");
+  const confirmed = await answer.json();
+  if (confirmed.status === "pending") return refuse("The provider has no result for this session yet.");
   $("confirmed").hidden = false;
-  $("confirmed").classList.toggle("refused", outcome.status !== "success");
-  $("confirmed-text").textContent =
-    outcome.status === "failed" ? `${CONFIRMED.failed}: ${outcome.reason}.` : CONFIRMED[outcome.status] ?? outcome.status;
-  document.body.dataset.done = `confirmed-${outcome.status}`;
+  $("confirmed").classList.toggle("refused", !GOOD.has(confirmed.status));
+  const text = CONFIRMED[confirmed.status] ?? confirmed.status;
+  $("confirmed-text").textContent = confirmed.reason ? `${text}: ${confirmed.reason}.` : text;
+  document.body.dataset.done = `confirmed-${confirmed.status}`;
 }
 
 show();
