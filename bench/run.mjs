@@ -127,11 +127,24 @@ function scalingRows(runtime, results) {
   });
 }
 
+/** The commit measured, and whether what is built from differs from it. */
+function commitOf() {
+  const git = (...args) =>
+    execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  try {
+    const changed = git("status", "--porcelain", "--", "src", "pkg-template", "Cargo.toml", "Cargo.lock", "www");
+    return `${git("rev-parse", "--short", "HEAD")}${changed ? " with uncommitted changes" : ""}`;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
+}
+
 // ---- the run ----
 
 const started = Date.now();
 const environment = {
   date: new Date().toISOString(),
+  commit: commitOf(),
   node: process.version,
   cpu: `${cpus()[0].model}, ${cpus().length} cores`,
   loadAverageAtStart: loadavg().map((l) => l.toFixed(2)).join(" "),
@@ -163,7 +176,7 @@ const results = {
 writeFileSync(`${BENCH_DIR}results.json`, `${JSON.stringify(results, null, 2)}\n`);
 
 console.log(
-  `\nidv-handoff bench: ${environment.date}, Node ${environment.node}, Chromium ${environment.chromium}, ` +
+  `\nidv-handoff bench: ${environment.date}, commit ${environment.commit}, Node ${environment.node}, Chromium ${environment.chromium}, ` +
     `${environment.cpu}, load ${environment.loadAverageAtStart} at start, ${environment.seconds} s`,
 );
 console.log(
