@@ -8,7 +8,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
   echo "bench: installing bench/'s npm packages"
-  (cd bench && npm ci --no-audit --no-fund)
+  # `npm install` installs the lock file's versions (`npm ci` trips on this npm's lock files:
+  # see scripts/setup.sh).
+  (cd bench && npm install --no-audit --no-fund)
 fi
 if ! command -v twiggy >/dev/null 2>&1; then
   echo "bench: installing twiggy (about a minute)"

@@ -13,7 +13,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
-for c in rustfmt clippy; do
+# llvm-tools: llvm-cov for `make fuzz`'s coverage figures.
+for c in rustfmt clippy llvm-tools; do
   rustup component list --installed | grep -q "^$c" || rustup component add "$c"
 done
 
@@ -39,8 +40,17 @@ if ! command -v geckodriver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/geckodri
   cargo install geckodriver
 fi
 
+# cargo-fuzz (libFuzzer) for scripts/fuzz.sh; it runs on the stable compiler (RUSTC_BOOTSTRAP).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz"
+  cargo install cargo-fuzz --version 0.13.2
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dev dependencies"
-  npm ci --no-audit --no-fund
+  # `npm install`, not `npm ci`: with this machine's npm 11 settings the lock file leaves out
+  # rollup's optional packages for other platforms, which `npm ci` then reports as missing.
+  # With the lock file present, `npm install` installs exactly its versions.
+  npm install --no-audit --no-fund
 fi
 say "done"

@@ -31,6 +31,20 @@ pub struct CallbackOptions<'a> {
     pub expected_session_id: Option<&'a str>,
     /// The one-time state this browser stored; an absent or different one is refused.
     pub expected_state: Option<&'a str>,
+    /// The names of the parameters, for a provider that does not document them (Verifa,
+    /// required there); they replace the built-in names. `state` keeps its name.
+    pub params: Option<ParamNames<'a>>,
+}
+
+/// The names a provider gives its return parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamNames<'a> {
+    /// The session id's parameter.
+    pub session_id: &'a str,
+    /// The status's parameter.
+    pub status: &'a str,
+    /// The reason's parameter, if the provider sends one.
+    pub reason: Option<&'a str>,
 }
 
 /// A validated callback: an unconfirmed hint of how the hosted session ended.
@@ -42,8 +56,9 @@ pub struct Callback {
     pub session_id: String,
     /// The status, normalised to snake_case.
     pub status: CallbackStatus,
-    /// The status exactly as the provider sent it (always one of its documented values).
-    pub raw_status: &'static str,
+    /// The status exactly as the provider sent it (one of its documented values, or for a
+    /// provider without a documented vocabulary `[A-Za-z0-9 _-]{1,64}`).
+    pub raw_status: String,
     /// The reason, for statuses other than success; unknown values map to `Unknown`.
     pub reason: Option<Reason>,
     /// The reason as sent, sanitised and cut to [`MAX_RAW_REASON_LEN`] characters.
@@ -102,11 +117,26 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
         return Err(Error::InputTooLong);
     }
 
+    // The recognised names: the built-in table, or the caller's names for the provider.
+    let custom;
+    let table: &[(&str, Slot, Option<Provider>)] = match options.params {
+        Some(p) => {
+            custom = [
+                (p.session_id, Slot::SessionId, None),
+                (p.status, Slot::Status, None),
+                ("state", Slot::State, None),
+                (p.reason.unwrap_or_default(), Slot::Reason, None),
+            ];
+            &custom[..if p.reason.is_some() { 4 } else { 3 }]
+        }
+        None => PARAMS,
+    };
+
     // One pass over the query: the first value of each recognised name, and how often it came.
     let mut values: [Option<Cow<str>>; PARAMS.len()] = Default::default();
     let mut counts = [0u32; PARAMS.len()];
     for (name, value) in pairs(query) {
-        if let Some(i) = PARAMS.iter().position(|(n, _, _)| *n == name) {
+        if let Some(i) = table.iter().position(|(n, _, _)| *n == name) {
             counts[i] += 1;
             if values[i].is_none() {
                 values[i] = Some(value);
@@ -114,26 +144,34 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
         }
     }
 
-    let provider = options.provider.unwrap_or(if counts[DIDIT_DETECTOR] > 0 {
+    let detected = if options.params.is_none() && counts[DIDIT_DETECTOR] > 0 {
         Provider::Didit
     } else {
         Provider::Deepidv
-    });
-    // Verifa documents no return parameters: reading its callbacks needs the caller to name
-    // them, which this version does not support yet.
-    if provider == Provider::Verifa {
-        return Err(Error::InvalidOption { option: "provider" });
+    };
+    let provider = options.provider.unwrap_or(detected);
+    // Verifa documents no return parameters: only the caller can name them.
+    if provider == Provider::Verifa && options.params.is_none() {
+        return Err(Error::InvalidOption { option: "params" });
     }
 
     // Pick each slot's value among the names this provider reads; aliases count together.
     let mut slots: [Option<Cow<str>>; 4] = Default::default();
-    for (i, &(name, slot, reader)) in PARAMS.iter().enumerate() {
+    for (i, &(_, slot, reader)) in table.iter().enumerate() {
         if reader.is_some_and(|p| p != provider) || counts[i] == 0 {
             continue;
         }
         let target = &mut slots[slot as usize];
         if counts[i] > 1 || target.is_some() {
-            return Err(Error::DuplicateParameter { param: name });
+            // The caller's names are not 'static: a duplicate is named by its option.
+            let param = match (options.params, slot) {
+                (None, _) => PARAMS[i].0,
+                (Some(_), Slot::SessionId) => "params.sessionId",
+                (Some(_), Slot::Status) => "params.status",
+                (Some(_), Slot::Reason) => "params.reason",
+                (Some(_), Slot::State) => "state",
+            };
+            return Err(Error::DuplicateParameter { param });
         }
         *target = values[i].take();
     }
@@ -171,7 +209,20 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
         Some(s) if !s.is_empty() => s,
         _ => return Err(Error::MissingStatus),
     };
-    let (raw_status, status) = status_of(provider, &raw_status).ok_or(Error::InvalidStatus)?;
+    let status = if provider == Provider::Verifa {
+        // No documented vocabulary: any short plain word, normalised to snake_case.
+        let plain = raw_status.len() <= 64
+            && raw_status
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-'));
+        plain
+            .then_some(CallbackStatus::Other)
+            .ok_or(Error::InvalidStatus)?
+    } else {
+        status_of(provider, &raw_status)
+            .ok_or(Error::InvalidStatus)?
+            .1
+    };
 
     // deepidv omits the reason on success; one that comes anyway carries no meaning.
     let raw_reason = match status {
@@ -183,11 +234,30 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
         provider,
         session_id: session_id.into_owned(),
         status,
-        raw_status,
+        raw_status: raw_status.into_owned(),
         reason: raw_reason.as_deref().map(Reason::from_raw),
         raw_reason: raw_reason.as_deref().map(sanitise_raw_reason),
         state: state.map(Cow::into_owned),
     })
+}
+
+impl Callback {
+    /// The normalised status: the vocabulary's snake_case name, or for a provider without one
+    /// the raw status in lowercase with spaces and hyphens as `_`.
+    pub fn status_name(&self) -> Cow<'_, str> {
+        match self.status {
+            CallbackStatus::Other => Cow::Owned(
+                self.raw_status
+                    .chars()
+                    .map(|c| match c {
+                        ' ' | '-' => '_',
+                        c => c.to_ascii_lowercase(),
+                    })
+                    .collect(),
+            ),
+            status => Cow::Borrowed(status.as_str()),
+        }
+    }
 }
 
 /// `[A-Za-z0-9._~-]{1,max}`: the RFC 3986 unreserved set, safe in URLs, HTML and logs.

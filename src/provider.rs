@@ -65,6 +65,8 @@ pub enum CallbackStatus {
     Resubmitted,
     /// Didit: Awaiting User.
     AwaitingUser,
+    /// A status of a provider that documents no vocabulary (Verifa): see `Callback::status_name`.
+    Other,
 }
 
 impl CallbackStatus {
@@ -83,6 +85,7 @@ impl CallbackStatus {
             CallbackStatus::KycExpired => "kyc_expired",
             CallbackStatus::Resubmitted => "resubmitted",
             CallbackStatus::AwaitingUser => "awaiting_user",
+            CallbackStatus::Other => "other",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The callback parser's rules, one case per rule (native core).
 #![cfg(not(target_arch = "wasm32"))]
 
-use idv_handoff::callback::{parse_callback, Callback, CallbackOptions};
+use idv_handoff::callback::{parse_callback, Callback, CallbackOptions, ParamNames};
 use idv_handoff::provider::{CallbackStatus as S, Provider, Reason, STATUSES};
 use idv_handoff::Error;
 
@@ -34,7 +34,11 @@ fn deepidv_statuses_and_the_guides_submitted_form() {
     ];
     for (query, status, raw) in cases {
         let cb = parse(query).unwrap();
-        assert_eq!((cb.status, cb.raw_status), (status, raw), "{query}");
+        assert_eq!(
+            (cb.status, cb.raw_status.as_str()),
+            (status, raw),
+            "{query}"
+        );
     }
 }
 
@@ -375,14 +379,116 @@ fn percent_encoded_names_and_values_are_decoded() {
     assert_eq!(cb.reason, Some(Reason::FaceMismatch));
 }
 
+const VERIFA_PARAMS: ParamNames = ParamNames {
+    session_id: "verifa_session",
+    status: "verifa_status",
+    reason: Some("verifa_reason"),
+};
+
 #[test]
-fn verifa_callbacks_are_refused_until_their_parameters_can_be_named() {
-    let verifa = CallbackOptions {
+fn verifa_callbacks_need_the_callers_parameter_names() {
+    let unnamed = CallbackOptions {
         provider: Some(Provider::Verifa),
         ..Default::default()
     };
     assert_eq!(
-        parse_callback("session_id=a&status=success", &verifa),
-        Err(Error::InvalidOption { option: "provider" })
+        parse_callback("session_id=a&status=success", &unnamed),
+        Err(Error::InvalidOption { option: "params" })
+    );
+    let verifa = CallbackOptions {
+        provider: Some(Provider::Verifa),
+        params: Some(VERIFA_PARAMS),
+        ..Default::default()
+    };
+    let cb = parse_callback(
+        "https://yourapp.com/done?state=s1&verifa_session=ses_1&verifa_status=Failed-Check&verifa_reason=face_mismatch",
+        &verifa,
+    )
+    .unwrap();
+    assert_eq!(cb.provider, Provider::Verifa);
+    assert_eq!(cb.session_id, "ses_1");
+    assert_eq!(cb.status, S::Other);
+    assert_eq!(cb.raw_status, "Failed-Check");
+    assert_eq!(cb.status_name(), "failed_check");
+    assert_eq!(cb.reason, Some(Reason::FaceMismatch));
+    assert_eq!(cb.state.as_deref(), Some("s1"));
+    // The built-in names mean nothing for Verifa.
+    assert_eq!(
+        parse_callback("session_id=a&status=completed", &verifa),
+        Err(Error::MissingSessionId)
+    );
+}
+
+#[test]
+fn named_parameters_follow_the_same_rules() {
+    let verifa = CallbackOptions {
+        provider: Some(Provider::Verifa),
+        params: Some(VERIFA_PARAMS),
+        ..Default::default()
+    };
+    let cases = [
+        (
+            "verifa_session=a&verifa_session=b&verifa_status=x",
+            Error::DuplicateParameter {
+                param: "params.sessionId",
+            },
+        ),
+        (
+            "verifa_session=a&verifa_status=x&verifa_status=y",
+            Error::DuplicateParameter {
+                param: "params.status",
+            },
+        ),
+        (
+            "verifa_session=a&verifa_status=x&verifa_reason=1&verifa_reason=2",
+            Error::DuplicateParameter {
+                param: "params.reason",
+            },
+        ),
+        ("verifa_session=a&verifa_status=", Error::MissingStatus),
+        (
+            "verifa_session=a%2F&verifa_status=x",
+            Error::InvalidSessionId,
+        ),
+        (
+            "verifa_session=a&verifa_status=%3Cb%3E",
+            Error::InvalidStatus,
+        ),
+        (
+            &*format!("verifa_session=a&verifa_status={}", "x".repeat(65)),
+            Error::InvalidStatus,
+        ),
+    ];
+    for (query, error) in cases {
+        assert_eq!(parse_callback(query, &verifa), Err(error), "{query}");
+    }
+    // Without a reason name, nothing is read as the reason.
+    let no_reason = CallbackOptions {
+        params: Some(ParamNames {
+            reason: None,
+            ..VERIFA_PARAMS
+        }),
+        ..verifa
+    };
+    let cb = parse_callback(
+        "verifa_session=a&verifa_status=done&verifa_reason=x",
+        &no_reason,
+    )
+    .unwrap();
+    assert_eq!(cb.reason, None);
+    // Names given for deepidv replace its built-in ones, and keep its vocabulary.
+    let renamed = CallbackOptions {
+        params: Some(ParamNames {
+            session_id: "sid",
+            status: "st",
+            reason: None,
+        }),
+        ..Default::default()
+    };
+    let cb = parse_callback("sid=x&st=SUBMITTED", &renamed).unwrap();
+    assert_eq!((cb.provider, cb.status), (Provider::Deepidv, S::Success));
+    assert_eq!(
+        parse_callback("sid=x&st=done", &renamed),
+        Err(Error::InvalidStatus)
     );
 }

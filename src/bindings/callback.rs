@@ -3,8 +3,8 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use super::{provider_option, string_option, to_js};
-use crate::callback::{self as core_callback, CallbackOptions, MAX_INPUT_LEN};
+use super::{present, provider_option, string_option, to_js};
+use crate::callback::{self as core_callback, CallbackOptions, ParamNames, MAX_INPUT_LEN};
 use crate::error::Error;
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
@@ -70,14 +70,50 @@ fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, 
     let provider = provider_option(options)?;
     let expected_session_id = string_option(options, "expectedSessionId")?;
     let expected_state = string_option(options, "expectedState")?;
+    let names = ParamNamesOption::read(options)?;
     callback_object_of(
         &text,
         &CallbackOptions {
             provider,
             expected_session_id: expected_session_id.as_deref(),
             expected_state: expected_state.as_deref(),
+            params: names.as_ref().map(ParamNamesOption::borrow),
         },
     )
+}
+
+/// The `params` option (`{ sessionId, status, reason? }`), read into owned names.
+pub(super) struct ParamNamesOption {
+    session_id: String,
+    status: String,
+    reason: Option<String>,
+}
+
+impl ParamNamesOption {
+    pub(super) fn read(options: &JsValue) -> Result<Option<Self>, Error> {
+        let Some(params) = present(options, "params") else {
+            return Ok(None);
+        };
+        let invalid = Error::InvalidOption { option: "params" };
+        let name = |key| match string_option(&params, key) {
+            Ok(Some(name)) if !name.is_empty() => Ok(Some(name)),
+            Ok(None) => Ok(None),
+            _ => Err(invalid),
+        };
+        Ok(Some(ParamNamesOption {
+            session_id: name("sessionId")?.ok_or(invalid)?,
+            status: name("status")?.ok_or(invalid)?,
+            reason: name("reason")?,
+        }))
+    }
+
+    pub(super) fn borrow(&self) -> ParamNames<'_> {
+        ParamNames {
+            session_id: &self.session_id,
+            status: &self.status,
+            reason: self.reason.as_deref(),
+        }
+    }
 }
 
 /// Parses `text` with the core and hands the result to JavaScript as a plain object.
@@ -86,9 +122,9 @@ pub(super) fn callback_object_of(text: &str, options: &CallbackOptions) -> Resul
     Ok(callback_object(
         cb.provider.as_str(),
         &cb.session_id,
-        cb.status.as_str(),
+        &cb.status_name(),
         cb.reason.map(|r| r.as_str()),
-        cb.raw_status,
+        &cb.raw_status,
         cb.raw_reason.as_deref(),
         cb.state.as_deref(),
     ))

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
-use super::callback::{callback_object_of, Callback};
+use super::callback::{callback_object_of, Callback, ParamNamesOption};
 use super::{
     bool_option, get_random_values, positive_option, present, provider_option, string_option,
     strings_option, to_js,
@@ -259,6 +259,7 @@ pub fn complete_handoff(options: Option<CompleteHandoffOptions>) -> Result<Callb
 fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
     let max_age_ms = positive_option(options, "maxAgeMs")?.unwrap_or(DEFAULT_MAX_AGE_MS);
     let provider = provider_option(options)?;
+    let names = ParamNamesOption::read(options)?;
     let record = storage_get(PENDING_KEY).map_err(|_| Error::StorageUnavailable)?;
     let _ = storage_remove(PENDING_KEY);
     let href = location_href();
@@ -280,6 +281,7 @@ fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
             provider,
             expected_session_id: session_id.as_deref(),
             expected_state: Some(&state),
+            params: names.as_ref().map(ParamNamesOption::borrow),
         },
     )
 }

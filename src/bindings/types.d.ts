@@ -43,25 +43,29 @@ export class IdvError extends Error {
 export interface ParseCallbackOptions {
   /**
    * Read the parameters as this provider's. Default: Didit when `verificationSessionId` is
-   * present, else deepidv. "verifa" is refused (`invalid_option`): Verifa documents no return
-   * parameters, and naming them is not supported yet.
+   * present, else deepidv. "verifa" needs `params` (`invalid_option` without): Verifa
+   * documents no return parameters.
    */
   provider?: Provider;
   /** The session id this browser started; a different one throws `session_mismatch`. */
   expectedSessionId?: string;
   /** The one-time state this browser stored; an absent or different one throws `state_mismatch`. */
   expectedState?: string;
+  /** The names of the return parameters, for a provider that does not document them (Verifa: required). */
+  params?: ParamNames;
 }
 
-/**
- * What came back on the return URL: an unconfirmed hint. Anyone can craft this query; confirm
- * the session with the provider, server-side, before acting on it.
- */
-export interface Callback {
-  provider: Provider;
+/** The names a provider gives its return parameters; `state` keeps its name. */
+export interface ParamNames {
+  sessionId: string;
+  status: string;
+  reason?: string;
+}
+
+/** The fields every Callback has. */
+export interface CallbackFields {
   /** `[A-Za-z0-9._~-]{1,128}`. */
   sessionId: string;
-  status: CallbackStatus;
   /** The status exactly as the provider sent it, e.g. "SUBMITTED" or "In Review". */
   rawStatus: string;
   /** Absent when the provider sent none, and always when the status is "success". */
@@ -71,6 +75,16 @@ export interface Callback {
   /** The `state` parameter, `[A-Za-z0-9._~-]{1,512}`, if present. */
   state: string | undefined;
 }
+
+/**
+ * What came back on the return URL: an unconfirmed hint. Anyone can craft this query; confirm
+ * the session with the provider, server-side, before acting on it. deepidv and Didit statuses
+ * come from their documented vocabularies; Verifa documents none, so its status is the raw one
+ * (`[A-Za-z0-9 _-]{1,64}`) in lowercase snake_case.
+ */
+export type Callback =
+  | (CallbackFields & { provider: "deepidv" | "didit"; status: CallbackStatus })
+  | (CallbackFields & { provider: "verifa"; status: string });
 
 /** A language Didit documents for its hosted page. */
 export type DiditLanguage =
@@ -132,6 +146,8 @@ export interface CompleteHandoffOptions {
   maxAgeMs?: number;
   /** Read the callback as this provider's (default: detected). */
   provider?: Provider;
+  /** The names of the return parameters (Verifa: required). */
+  params?: ParamNames;
 }
 
 /**

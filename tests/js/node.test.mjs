@@ -149,3 +149,25 @@ test("session ids decode exactly as URLSearchParams decodes them", () => {
   }
   assert.ok(accepted > 300, `only ${accepted} valid ids generated`);
 });
+
+test("Verifa: the caller names the return parameters; the status is its own word", () => {
+  const params = { sessionId: "verifa_session", status: "verifa_status", reason: "verifa_reason" };
+  const cb = parseCallback("?verifa_session=ses_1&verifa_status=failed&verifa_reason=liveness_failed&state=s", { provider: "verifa", params });
+  assert.deepEqual(cb, {
+    provider: "verifa",
+    sessionId: "ses_1",
+    status: "failed",
+    reason: "unknown",
+    rawStatus: "failed",
+    rawReason: "liveness_failed",
+    state: "s",
+  });
+  assert.equal(codeOf(() => parseCallback("?verifa_session=ses_1&verifa_status=done", { provider: "verifa" })), "invalid_option");
+  for (const bad of [{}, { sessionId: "s" }, { sessionId: "", status: "t" }, { sessionId: "s", status: 5 }, "names"]) {
+    assert.throws(() => parseCallback("?s=1&t=2", { provider: "verifa", params: bad }), (e) => e.code === "invalid_option" && e.field === "params", JSON.stringify(bad));
+  }
+  assert.throws(
+    () => parseCallback("?verifa_session=a&verifa_status=x&verifa_status=y", { provider: "verifa", params }),
+    (e) => e.code === "duplicate_parameter" && e.param === "params.status",
+  );
+});

@@ -10,7 +10,12 @@ import type {
 const options: ParseCallbackOptions = { provider: "didit", expectedState: "s", expectedSessionId: "id" };
 const cb: Callback = parseCallback(new URL("https://yourapp.com/r?session_id=a&status=success"), options);
 const fromParams: Callback = parseCallback(new URLSearchParams("session_id=a&status=success"));
-const status: CallbackStatus = cb.status;
+const status: CallbackStatus | string = cb.status;
+if (cb.provider !== "verifa") {
+  const documented: CallbackStatus = cb.status;
+  console.log(documented);
+}
+const verifaCallback = parseCallback("?s=1&st=done", { provider: "verifa", params: { sessionId: "s", status: "st" } });
 const provider: Provider = fromParams.provider;
 const reason: CallbackReason | undefined = cb.reason;
 const rawStatus: string = cb.rawStatus;
@@ -19,7 +24,8 @@ const state: string | undefined = cb.state;
 // Exact type equality, so a declaration widened to string or any fails here.
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const returnsCallback: Equals<ReturnType<typeof parseCallback>, Callback> = true;
-const statusIsTheUnion: Equals<Callback["status"], CallbackStatus> = true;
+const statusIsTheUnion: Equals<Exclude<Callback, { provider: "verifa" }>["status"], CallbackStatus> = true;
+const verifaStatusIsText: Equals<Extract<Callback, { provider: "verifa" }>["status"], string> = true;
 const reasonIsTheUnion: Equals<Callback["reason"], CallbackReason | undefined> = true;
 const codeIsTheUnion: Equals<IdvError["code"], IdvErrorCode> = true;
 
@@ -74,5 +80,5 @@ try {
   }
 }
 
-console.log(returnsCallback, statusIsTheUnion, reasonIsTheUnion, codeIsTheUnion);
+console.log(returnsCallback, statusIsTheUnion, verifaStatusIsText, reasonIsTheUnion, codeIsTheUnion, verifaCallback);
 console.log(status, provider, reason, rawStatus, state, notAStatus, mustBeString);
