@@ -4,7 +4,7 @@
 // without saying so here: lower CEILING whenever a change cuts bytes, until it is the budget.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { ROOT } from "./helpers/paths.mjs";
 
@@ -12,18 +12,9 @@ const PKG = `${ROOT}node_modules/idv-handoff/`;
 const BUDGET = 20 * 1024;
 const CEILING = 40 * 1024;
 
-/** Every file the browser entry loads: the entry, the glue, the snippets and the wasm. */
+/** Every file the browser entry loads: the bundled entry and the wasm. */
 function browserEntryFiles() {
-  const snippets = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(`${dir}${e.name}/`);
-      else snippets.push(`${dir}${e.name}`);
-    }
-  };
-  walk(`${PKG}snippets/`);
-  const files = ["index.browser.js", "api.js", "session.js", "idv_error.js", "idv_handoff.js", "idv_handoff_bg.wasm"];
-  return [...files.map((f) => `${PKG}${f}`), ...snippets];
+  return ["index.browser.js", "idv_handoff_bg.wasm"].map((f) => `${PKG}${f}`);
 }
 
 test(`the browser entry stays under its ceiling of ${CEILING} bytes gzip -9`, () => {
