@@ -6,7 +6,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 WASM=wasm32-unknown-unknown
 step() { printf '\n==== %s\n' "$*"; }
 # wasm-bindgen-test-runner picks the browser from the one driver variable that is set.
-browser_test() { env -u CHROMEDRIVER -u GECKODRIVER -u SAFARIDRIVER "$@" cargo test --target $WASM --test browser --test browser_handoff; }
+browser_test() { env -u CHROMEDRIVER -u GECKODRIVER -u SAFARIDRIVER "$@" cargo test --target $WASM --test browser --test browser_handoff --test browser_wpt; }
 
 step "format and lint"
 cargo fmt --check
@@ -16,6 +16,9 @@ cargo clippy --lib --target $WASM --no-default-features -- -D warnings
 
 step "native core (cargo test)"
 cargo test
+
+step "fuzz briefly (cargo-fuzz, ${FUZZ_SECONDS:-5} s a target; \`make fuzz\` for longer)"
+scripts/fuzz.sh "${FUZZ_SECONDS:-5}"
 
 step "wasm in Chromium"
 browser_test CHROMEDRIVER=/usr/bin/chromedriver

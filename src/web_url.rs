@@ -37,12 +37,19 @@ impl ParsedUrl {
             host = (start + userinfo, start + parts.authority.len());
             hostname_end = host.0 + split_port(host_and_port).map_or(0, |(name, _)| name.len());
         }
-        Some(ParsedUrl {
+        let url = ParsedUrl {
             href,
             host,
             hostname_end,
             has_credentials,
-        })
+        };
+        // Chromium's URL accepts a host label `xn--` with nothing after it, which the URL
+        // Standard refuses (web-platform-tests `https://xn--/`), as the url crate, Firefox and
+        // WebKit do: refuse it in every runtime.
+        if url.hostname().split('.').any(|label| label == "xn--") {
+            return None;
+        }
+        Some(url)
     }
 
     /// The canonical serialisation.
