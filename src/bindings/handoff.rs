@@ -265,7 +265,12 @@ fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
     let href = location_href();
     // Whatever the outcome, the callback leaves the address bar: it is not to be bookmarked,
     // shared, sent as a referrer or replayed by a reload.
-    let cleaned = edit_query(&href, &PARAM_NAMES, None);
+    let mut callback_params: Vec<&str> = PARAM_NAMES.to_vec();
+    if let Some(names) = names.as_ref().map(ParamNamesOption::borrow) {
+        callback_params.extend([names.session_id, names.status]);
+        callback_params.extend(names.reason);
+    }
+    let cleaned = edit_query(&href, &callback_params, None);
     if cleaned != href {
         replace_address(&cleaned);
     }
