@@ -86,6 +86,10 @@ fn to_js_with(error: Error, message: &str, field: Option<&str>) -> JsValue {
 
 /// An option's value, `None` when absent (`undefined` or `null`).
 fn present(options: &JsValue, key: &str) -> Option<JsValue> {
+    // No options object (the common call): no crossing, no key to decode.
+    if options.is_undefined() || options.is_null() {
+        return None;
+    }
     Some(option(options, key)).filter(|v| !v.is_undefined() && !v.is_null())
 }
 

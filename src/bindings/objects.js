@@ -18,8 +18,18 @@ export function idvError(code, message, field, param, status, retryAfterMs) {
   return new IdvError(code, message, field, param, status, retryAfterMs);
 }
 
-export function callbackObject(provider, sessionId, status, reason, rawStatus, rawReason, state) {
-  return { provider, sessionId, status, reason, rawStatus, rawReason, state };
+// Seven fields joined by U+001F (see bindings/callback.rs); an empty optional field is absent.
+export function callbackObject(fields) {
+  const [provider, sessionId, status, reason, rawStatus, rawReason, state] = fields.split("\x1f");
+  return {
+    provider,
+    sessionId,
+    status,
+    reason: reason || undefined,
+    rawStatus,
+    rawReason: rawReason || undefined,
+    state: state || undefined,
+  };
 }
 
 // The record beginHandoff keeps in sessionStorage, and its reading back: JSON, so a person can
