@@ -121,7 +121,8 @@ async function api(request, env, url) {
       if (value !== null) forwarded[name] = value;
     }
     const answer = await fetch(`${env.PROVIDER_URL}${provider.create}`, { method: "POST", headers: forwarded, body: JSON.stringify(body) });
-    const headers = { "Content-Type": "application/json" };
+    // The provider's own content type: an error page from a load balancer is not JSON.
+    const headers = { "Content-Type": answer.headers.get("Content-Type") ?? "application/json" };
     for (const name of RATE_LIMIT_HEADERS) {
       const value = answer.headers.get(name);
       if (value !== null) headers[name] = value;
