@@ -1,10 +1,10 @@
 //! The session request normaliser on any request.
 //!
-//! An input that starts with `{` is a JSON request, read by the core's JSON reader and checked
-//! for every provider (`normalize_request`). Any other input is a deepidv request as a list of
-//! fields (`normalize_session_request`), one a line: `name=` then a type letter and the value:
-//! `s` a string (the rest of the line), `t` / `f` a boolean, `-` undefined or null, `o`
-//! anything else.
+//! An input that starts with `{`, `[` or `"` is a JSON request, read by the core's JSON reader
+//! and checked for every provider (`normalize_request`). Any other input is a deepidv request
+//! as a list of fields (`normalize_session_request`), one a line: `name=` then a type letter
+//! and the value: `s` a string (the rest of the line), `t` / `f` a boolean, `-` undefined or
+//! null, `o` anything else.
 //!
 //! Invariants: nothing panics; what the JSON reader accepts is JSON to a standard parser too,
 //! and writes back to text that reads back to the same value; a request with a field the
@@ -155,7 +155,7 @@ fn check_json(text: &str) {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if text.starts_with('{') {
+    if text.starts_with(['{', '[', '"']) {
         check_json(&text);
         return;
     }
