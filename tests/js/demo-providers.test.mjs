@@ -3,25 +3,13 @@
 // with each provider's own request shape, hosted page, return parameters and statuses.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { startDemo } from "../../www/demo.mjs";
 import { launchChromium, openPage } from "./helpers/chromium.mjs";
 import { outDir } from "./helpers/paths.mjs";
+import { freePort } from "./helpers/ports.mjs";
 
 const SHOTS = outDir("demo");
 const PERSON = { first_name: "Jane", last_name: "Doe", email: "jane@example.com", phone: "+15551234567" };
-
-async function freePort() {
-  for (;;) {
-    const port = await new Promise((ok) => {
-      const s = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = s.address();
-        s.close(() => ok(port));
-      });
-    });
-    if (port < 65000) return port;
-  }
-}
 
 const demos = {};
 let browser;

@@ -2,37 +2,23 @@
 // provider in real workerd, driven by headless Chromium as a person would use them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { startDemo } from "../../www/demo.mjs";
 import { launchChromium, openPage } from "./helpers/chromium.mjs";
 import { outDir } from "./helpers/paths.mjs";
+import { freePortPair } from "./helpers/ports.mjs";
 import { createSession } from "idv-handoff";
 
 const SHOTS = outDir("demo");
 const API_KEY = `sk_test_${randomBytes(12).toString("hex")}`;
 
 /** A free loopback port pair (the app, the provider). */
-async function freePorts() {
-  const grab = () =>
-    new Promise((ok) => {
-      const s = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = s.address();
-        s.close(() => ok(port));
-      });
-    });
-  for (;;) {
-    const port = await grab();
-    if (port < 65000) return [port, port + 1];
-  }
-}
-
 let demo;
 let browser;
 before(async () => {
-  const [port, providerPort] = await freePorts();
+  const [port, providerPort] = await freePortPair();
   demo = await startDemo({ port, providerPort, apiKey: API_KEY, provider: { EXPOSE_STATS: "1" } });
   browser = await launchChromium();
 });
@@ -260,7 +246,7 @@ test("the API key reaches no page, script or response", async () => {
 });
 
 test("idempotency end to end: a create retried after a dropped answer makes one session", async () => {
-  const [port, providerPort] = await freePorts();
+  const [port, providerPort] = await freePortPair();
   const slow = await startDemo({ port, providerPort, apiKey: API_KEY, provider: { EXPOSE_STATS: "1", SLOW_CREATE_MS: "700" } });
   try {
     const session = await createSession(`${slow.url}/api/idv/sessions`, { firstName: "A", lastName: "B", email: "a@b.example", phone: "+15551234567" }, {
@@ -278,7 +264,7 @@ test("idempotency end to end: a create retried after a dropped answer makes one 
 });
 
 test("a 429 is shown with the wait, and the person succeeds after it", async () => {
-  const [port, providerPort] = await freePorts();
+  const [port, providerPort] = await freePortPair();
   const limited = await startDemo({ port, providerPort, apiKey: API_KEY, provider: { RATE_LIMIT: "1", RATE_WINDOW_SECONDS: "4" } });
   const { page } = await openPage(browser);
   try {
@@ -303,7 +289,7 @@ test("a 429 is shown with the wait, and the person succeeds after it", async () 
 
 test("sessions survive a restart of the demo (persisted state)", async () => {
   const persist = mkdtempSync(`${tmpdir()}/idv-demo-`);
-  const [port, providerPort] = await freePorts();
+  const [port, providerPort] = await freePortPair();
   const first = await startDemo({ port, providerPort, apiKey: API_KEY, persist });
   const id = (await (await fetch(`${first.url}/api/idv/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(PERSON) })).json()).idv_id;
   await first.close();

@@ -3,7 +3,7 @@
 // session read-back, and the hosted/capture page round trip down to the redirect's query.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
+import { freePortPair } from "./helpers/ports.mjs";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,22 +18,8 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 const PORTRAIT = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 
 /** A free loopback port pair (the demo app, the stand-in). */
-async function freePorts() {
-  const grab = () =>
-    new Promise((ok) => {
-      const s = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = s.address();
-        s.close(() => ok(port));
-      });
-    });
-  for (;;) {
-    const port = await grab();
-    if (port < 65000) return [port, port + 1];
-  }
-}
-
 async function standIn(mode, bindings = {}, persist) {
-  const [port, providerPort] = await freePorts();
+  const [port, providerPort] = await freePortPair();
   return startDemo({ mode, port, providerPort, apiKey: API_KEY, persist, provider: { EXPOSE_STATS: "1", ...bindings } });
 }
 

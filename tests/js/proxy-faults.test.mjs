@@ -11,10 +11,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { startDemo } from "../../www/demo.mjs";
 import { outDir } from "./helpers/paths.mjs";
+import { freePort } from "./helpers/ports.mjs";
 import { createSession, IdvError } from "idv-handoff";
 
 const API_KEY = `sk_test_${randomBytes(12).toString("hex")}`;
@@ -23,16 +23,6 @@ const PERSON = { firstName: "Jane", lastName: "Doe", email: "jane@example.com", 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Longest any one createSession call may take before it counts as hung. */
 const HANG_MS = 25_000;
-
-async function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createNetServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-    s.on("error", fail);
-  });
-}
 
 /**
  * deepidv's POST /v1/sessions (and GET /v1/sessions/:id), idempotent on Idempotency-Key, with
