@@ -8,7 +8,7 @@ use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
 use crate::provider::DIDIT_LANGUAGES;
 use crate::query::edit_query;
-use crate::session::rfc3339_ms;
+use crate::time::rfc3339_ms;
 use crate::web_url::{
     canonical_host, canonical_origin, parse_strict, HttpAllowed, ParsedUrl, UrlParts,
 };

@@ -100,7 +100,15 @@ export async function startDemo({
     workers,
     durableObjectsPersist: persist ?? false,
   });
-  const url = (await mf.ready).origin;
+  let url;
+  try {
+    url = (await mf.ready).origin;
+  } catch (e) {
+    // A port taken, a worker that fails to load: stop workerd before reporting it, or the
+    // caller's process would never exit.
+    await mf.dispose().catch(() => {});
+    throw e;
+  }
   return { url, providerUrl, mf, close: () => mf.dispose() };
 }
 

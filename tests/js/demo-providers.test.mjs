@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { startDemo } from "../../www/demo.mjs";
 import { launchChromium, openPage } from "./helpers/chromium.mjs";
 import { outDir } from "./helpers/paths.mjs";
-import { freePort } from "./helpers/ports.mjs";
+import { freePortPair } from "./helpers/ports.mjs";
 
 const SHOTS = outDir("demo");
 const PERSON = { first_name: "Jane", last_name: "Doe", email: "jane@example.com", phone: "+15551234567" };
@@ -15,8 +15,8 @@ const demos = {};
 let browser;
 before(async () => {
   for (const mode of ["didit", "verifa"]) {
-    const port = await freePort();
-    demos[mode] = await startDemo({ mode, port, providerPort: port + 1 });
+    const [port, providerPort] = await freePortPair();
+    demos[mode] = await startDemo({ mode, port, providerPort });
   }
   browser = await launchChromium();
 });
