@@ -3,7 +3,7 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use super::{present, provider_option, string_option, to_js};
+use super::{present, provider_value, string_option, string_value, to_js};
 use crate::callback::{self as core_callback, CallbackOptions, ParamNames, MAX_INPUT_LEN};
 use crate::error::Error;
 
@@ -14,6 +14,12 @@ extern "C" {
     /// checked charset).
     #[wasm_bindgen(js_name = callbackObject)]
     fn callback_object(fields: &str) -> Callback;
+
+    /// `[provider, expectedSessionId, expectedState, params]` of the options, read in one
+    /// crossing with no key strings to decode (parseCallback is the hot call); `undefined` when
+    /// there are no options.
+    #[wasm_bindgen(js_name = callbackOptionValues)]
+    fn callback_option_values(options: &JsValue) -> Option<js_sys::Array>;
 
     /// The text of a string, `URL` (its search) or `URLSearchParams`; `null` for a string
     /// longer than `max_len` UTF-16 units (refused before it is copied into wasm memory: it is
@@ -61,10 +67,17 @@ pub fn parse_callback(
 
 fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, Error> {
     let text = callback_text(input)?;
-    let provider = provider_option(options)?;
-    let expected_session_id = string_option(options, "expectedSessionId")?;
-    let expected_state = string_option(options, "expectedState")?;
-    let names = ParamNamesOption::read(options)?;
+    let values = callback_option_values(options);
+    let value = |i| {
+        values
+            .as_ref()
+            .map(|values: &js_sys::Array| values.get(i))
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
+    let provider = provider_value(value(0))?;
+    let expected_session_id = string_value(value(1), "expectedSessionId")?;
+    let expected_state = string_value(value(2), "expectedState")?;
+    let names = ParamNamesOption::read_value(value(3))?;
     callback_object_of(
         &text,
         &CallbackOptions {
@@ -85,7 +98,11 @@ pub(super) struct ParamNamesOption {
 
 impl ParamNamesOption {
     pub(super) fn read(options: &JsValue) -> Result<Option<Self>, Error> {
-        let Some(params) = present(options, "params") else {
+        Self::read_value(present(options, "params"))
+    }
+
+    fn read_value(params: Option<JsValue>) -> Result<Option<Self>, Error> {
+        let Some(params) = params else {
             return Ok(None);
         };
         let invalid = Error::InvalidOption { option: "params" };

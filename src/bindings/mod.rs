@@ -95,7 +95,12 @@ fn present(options: &JsValue, key: &str) -> Option<JsValue> {
 
 /// An optional string option; a value of another type is refused, naming the option.
 fn string_option(options: &JsValue, key: &'static str) -> Result<Option<String>, Error> {
-    present(options, key)
+    string_value(present(options, key), key)
+}
+
+/// An option's value (already read) that must be a string when present.
+fn string_value(value: Option<JsValue>, key: &'static str) -> Result<Option<String>, Error> {
+    value
         .map(|v| v.as_string().ok_or(Error::InvalidOption { option: key }))
         .transpose()
 }
@@ -150,7 +155,12 @@ fn strings_option(options: &JsValue, key: &'static str) -> Result<Option<Vec<Str
 
 /// The optional `provider` option.
 fn provider_option(options: &JsValue) -> Result<Option<Provider>, Error> {
-    string_option(options, "provider")?
+    provider_value(present(options, "provider"))
+}
+
+/// The `provider` option's value (already read).
+fn provider_value(value: Option<JsValue>) -> Result<Option<Provider>, Error> {
+    string_value(value, "provider")?
         .map(|name| Provider::from_name(&name).ok_or(Error::InvalidOption { option: "provider" }))
         .transpose()
 }

@@ -66,6 +66,11 @@ export function option(options, key) {
   return options == null ? undefined : options[key];
 }
 
+// parseCallback's options in one crossing, no key strings to decode (bindings/callback.rs).
+export function callbackOptionValues(options) {
+  return options == null ? undefined : [options.provider, options.expectedSessionId, options.expectedState, options.params];
+}
+
 export function callbackInputText(input, maxLen) {
   if (typeof input === "string") return input.length > maxLen ? null : input;
   if (input instanceof URL) return input.search;
