@@ -3,8 +3,11 @@
 //! decoder agrees with the browser's own `URLSearchParams`.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "support/pairs.rs"]
+mod support_pairs;
+use support_pairs::{js_pairs, our_pairs};
+
 use idv_handoff::bindings::{parse_callback, CallbackInput, ParseCallbackOptions};
-use idv_handoff::query::pairs;
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -217,19 +220,8 @@ fn decoder_agrees_with_the_browsers_url_search_params() {
     for _ in 0..2000 {
         let query = generated_query(&mut rng);
         let host = UrlSearchParams::new_with_str(&query).unwrap();
-        let host_pairs: Vec<(String, String)> = Array::from(&host)
-            .iter()
-            .map(|pair| {
-                let pair: Array = pair.unchecked_into();
-                (
-                    pair.get(0).as_string().unwrap(),
-                    pair.get(1).as_string().unwrap(),
-                )
-            })
-            .collect();
-        let ours: Vec<(String, String)> = pairs(&query)
-            .map(|(n, v)| (n.into_owned(), v.into_owned()))
-            .collect();
+        let host_pairs = js_pairs(&host);
+        let ours = our_pairs(&query);
         assert_eq!(ours, host_pairs, "query {query:?}");
     }
 }

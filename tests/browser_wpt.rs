@@ -5,10 +5,16 @@
 //! WPT `failure` input refused by `build_handoff_url`.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "support/scheme.rs"]
+mod scheme;
+use scheme::scheme_of;
+#[path = "support/pairs.rs"]
+mod support_pairs;
+use support_pairs::{js_pairs, our_pairs};
+
 use std::collections::BTreeSet;
 
 use idv_handoff::handoff::{build_handoff_url, HandoffOptions};
-use idv_handoff::query::pairs;
 use idv_handoff::web_url::ParsedUrl;
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -86,22 +92,6 @@ fn text(obj: &JsValue, key: &str) -> String {
 fn objects(data: &str) -> Vec<JsValue> {
     let all: Array = JSON::parse(data).unwrap().unchecked_into();
     all.iter().filter(JsValue::is_object).collect()
-}
-
-/// As in `tests/wpt_url.rs`: the scheme after the parser's own stripping of controls,
-/// spaces, tabs and newlines.
-fn scheme_of(input: &str) -> Option<String> {
-    let trimmed = input.trim_matches(|c: char| c <= ' ');
-    let cleaned: String = trimmed
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let (scheme, _) = cleaned.split_once(':')?;
-    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    valid.then(|| scheme.to_ascii_lowercase())
 }
 
 fn is_failure(case: &JsValue) -> bool {
@@ -232,33 +222,9 @@ fn the_urlencoded_cases_in_the_decoder_and_the_browser() {
     assert_eq!(cases.len(), 35);
     for case in &cases {
         let input = text(case, "input");
-        let output: Array = get(case, "output").unchecked_into();
-        let expected: Vec<(String, String)> = output
-            .iter()
-            .map(|pair| {
-                let pair: Array = pair.unchecked_into();
-                (
-                    pair.get(0).as_string().unwrap(),
-                    pair.get(1).as_string().unwrap(),
-                )
-            })
-            .collect();
-        let ours: Vec<(String, String)> = pairs(&input)
-            .map(|(n, v)| (n.into_owned(), v.into_owned()))
-            .collect();
-        assert_eq!(ours, expected, "decoder, input {input:?}");
-        let browsers: Vec<(String, String)> =
-            js_sys::try_iter(&UrlSearchParams::new_with_str(&input).unwrap())
-                .unwrap()
-                .unwrap()
-                .map(|entry| {
-                    let entry: Array = entry.unwrap().unchecked_into();
-                    (
-                        entry.get(0).as_string().unwrap(),
-                        entry.get(1).as_string().unwrap(),
-                    )
-                })
-                .collect();
+        let expected = js_pairs(&get(case, "output"));
+        assert_eq!(our_pairs(&input), expected, "decoder, input {input:?}");
+        let browsers = js_pairs(&UrlSearchParams::new_with_str(&input).unwrap());
         assert_eq!(browsers, expected, "URLSearchParams, input {input:?}");
     }
 }

@@ -9,6 +9,10 @@
 //! base, is refused by `build_handoff_url`, as either URL.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/scheme.rs"]
+mod scheme;
+use scheme::scheme_of;
+
 use std::collections::BTreeSet;
 
 use idv_handoff::handoff::{build_handoff_url, HandoffOptions};
@@ -28,22 +32,6 @@ fn cases() -> Vec<Value> {
 
 fn text<'a>(case: &'a Value, key: &str) -> &'a str {
     case[key].as_str().unwrap_or("")
-}
-
-/// The scheme a WHATWG parser reads from `input`: leading and trailing C0 controls and spaces
-/// are stripped and tabs and newlines removed first, as the parser does.
-fn scheme_of(input: &str) -> Option<String> {
-    let trimmed = input.trim_matches(|c: char| c <= ' ');
-    let cleaned: String = trimmed
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let (scheme, _) = cleaned.split_once(':')?;
-    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    valid.then(|| scheme.to_ascii_lowercase())
 }
 
 /// The http(s) cases without a base: the ones this module's URL layer runs.
