@@ -156,7 +156,7 @@ function table(rows) {
 
 /**
  * Rebuilds the shipped wasm with its function names kept (wasm-bindgen, then wasm-opt with the
- * flags of scripts/build-pkg.sh plus -g), so twiggy can name what it measures, and writes the
+ * flags of scripts/build-pkg.sh plus -g, then its short import and export names), so twiggy can name what it measures, and writes the
  * breakdown to `outFile`. Returns the summary by area.
  */
 export function twiggyReport({ root, pkgDir, outFile }) {
@@ -166,6 +166,7 @@ export function twiggyReport({ root, pkgDir, outFile }) {
   execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", work, release]);
   const named = join(work, "idv_handoff_bg.wasm");
   execFileSync(resolve(root, "node_modules/.bin/wasm-opt"), [...WASM_OPT_FLAGS, "-g", named, "-o", named]);
+  execFileSync("node", [resolve(root, "scripts/minify-names.mjs"), named, join(work, "idv_handoff.js")]);
   const twiggy = (...args) => execFileSync("twiggy", [...args, named], { encoding: "utf8", maxBuffer: 1 << 26 });
 
   const items = JSON.parse(twiggy("top", "--format", "json"));

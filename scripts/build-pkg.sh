@@ -22,6 +22,8 @@ node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-featu
   --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$stage/idv_handoff_bg.wasm" -o pkg/idv_handoff_bg.wasm
+# Short import/export/module names in the wasm, and the glue rewritten to match.
+node scripts/minify-names.mjs pkg/idv_handoff_bg.wasm "$stage/idv_handoff.js"
 # The .wasm itself and node's file system stay imports: each entry loads them its own way.
 node_modules/.bin/esbuild "$stage"/index.browser.js "$stage"/index.node.js "$stage"/index.workerd.js \
   "$stage"/init.js --bundle --minify --format=esm --platform=neutral --log-level=warning \
