@@ -19,8 +19,6 @@ pub const REDIRECT_PARAM: &str = "redirect_url";
 pub const STATE_PARAM: &str = "state";
 /// Bytes of randomness in a state made by [`encode_state`]'s callers: 256 bits.
 pub const STATE_BYTES: usize = 32;
-/// The `sessionStorage` key under which `beginHandoff` keeps the pending handoff.
-pub const PENDING_KEY: &str = "idv-handoff:pending";
 
 /// What `buildHandoffUrl` needs besides the session URL.
 #[derive(Debug, Clone, Default)]
