@@ -162,14 +162,15 @@ impl OptionValues {
         provider_of(&self.values.get(i))
     }
 
-    /// A checked array of strings: JavaScript copied it, so reading it again reads the same.
+    /// A checked array of strings: JavaScript copied it, so reading it again reads the same,
+    /// and its first non-string is the `undefined` past its end (no `length` import).
     fn strings(&self, i: u32) -> Option<Vec<String>> {
         let value = self.values.get(i);
         (!value.is_undefined()).then(|| {
             let items: &js_sys::Array = value.unchecked_ref();
             let mut out = Vec::new();
-            for j in 0..items.length() {
-                out.push(items.get(j).as_string().unwrap_or_default());
+            while let Some(item) = items.get(out.len() as u32).as_string() {
+                out.push(item);
             }
             out
         })
