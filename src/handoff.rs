@@ -202,14 +202,18 @@ pub fn is_made_state(s: &str) -> bool {
 pub fn encode_state(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+    // Bits in, six at a time out; the last group is padded with zero bits.
+    let (mut acc, mut bits) = (0u32, 0);
+    for &b in bytes {
+        acc = acc << 8 | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(char::from(ALPHABET[(acc >> bits & 63) as usize]));
         }
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[(acc << (6 - bits) & 63) as usize]));
     }
     out
 }
