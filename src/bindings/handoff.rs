@@ -51,10 +51,17 @@ extern "C" {
     pub type CompleteHandoffOptions;
 }
 
-/// The options of `buildHandoffUrl` (the first eight) and `beginHandoff` (all eleven), in the
-/// order in which they are checked: the first bad one is the one reported.
-const HANDOFF_KEYS: &str = "pprovider,sredirectUrl,sstate,aallowedRedirectOrigins,\
-aallowedSessionHosts,ballowInsecureLocalhost,slanguage,sexpiresAt,ssessionId,bnavigate,sreturnUrl";
+/// The options of `buildHandoffUrl`, in the order in which they are checked: the first bad one
+/// is the one reported.
+macro_rules! handoff_keys {
+    () => {
+        "pprovider,sredirectUrl,sstate,aallowedRedirectOrigins,aallowedSessionHosts,\
+         ballowInsecureLocalhost,slanguage,sexpiresAt"
+    };
+}
+const HANDOFF_KEYS: &str = handoff_keys!();
+/// Those of `beginHandoff`: the same eight (each call reads only its own options), then its own.
+const BEGIN_KEYS: &str = concat!(handoff_keys!(), ",ssessionId,bnavigate,sreturnUrl");
 
 /// The options of `buildHandoffUrl` (and `beginHandoff`), read into owned values.
 struct OwnedHandoffOptions {
@@ -68,7 +75,8 @@ struct OwnedHandoffOptions {
 }
 
 impl OwnedHandoffOptions {
-    /// Reads the first eight of [`HANDOFF_KEYS`], refusing an expired session.
+    /// Reads [`HANDOFF_KEYS`] (the first eight of [`BEGIN_KEYS`]), refusing an expired
+    /// session.
     fn read(values: &OptionValues) -> Result<Self, Error> {
         values.check(0..8)?;
         if let Some(expires_at) = values.string(7) {
@@ -174,7 +182,7 @@ pub fn begin_handoff(session_url: &str, options: &BeginHandoffOptions) -> Result
 }
 
 fn begin_handoff_inner(session_url: &str, options: &JsValue) -> Result<String, Error> {
-    let values = OptionValues::read(options, HANDOFF_KEYS);
+    let values = OptionValues::read(options, BEGIN_KEYS);
     let mut owned = OwnedHandoffOptions::read(&values)?;
     // The state must be one this tab made and kept, never one handed in.
     if owned.state.is_some() {

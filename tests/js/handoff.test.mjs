@@ -171,7 +171,7 @@ test("a forged return in a tab that never began a handoff is refused", async () 
   await page.close();
 });
 
-test("handoff options: null is absent, the first bad option in order is the one named, each item read once", () => {
+test("handoff options: null is absent, the first bad option in order is the one named, each read once", () => {
   const session = "https://app.deepidv.com/s";
   const redirectUrl = "https://yourapp.com/";
   const named = (f) => {
@@ -203,6 +203,17 @@ test("handoff options: null is absent, the first bad option in order is the one 
   assert.equal(named(() => beginHandoff(session, { redirectUrl: 5, sessionId: 5 })), "invalid_option redirectUrl");
   assert.equal(named(() => beginHandoff(session, { redirectUrl, sessionId: "a b", navigate: 5 })), "invalid_option sessionId");
   assert.equal(named(() => beginHandoff(session, { redirectUrl, navigate: 5, returnUrl: 5 })), "invalid_option navigate");
+  // Each call reads its own options, each once, in order.
+  const keysRead = (call) => {
+    const seen = [];
+    call(new Proxy({ redirectUrl }, { get: (target, key) => (seen.push(key), target[key]) }));
+    return seen.join(",");
+  };
+  assert.equal(
+    keysRead((options) => buildHandoffUrl(session, options)),
+    "provider,redirectUrl,state,allowedRedirectOrigins,allowedSessionHosts,allowInsecureLocalhost,language,expiresAt",
+  );
+  assert.equal(keysRead((options) => buildReturnUrl(redirectUrl, options)), "state,allowedRedirectOrigins,allowInsecureLocalhost");
   // An allowlist item is read once: what is checked is what is used.
   let reads = 0;
   const origins = [];
