@@ -19,8 +19,6 @@ pub const REDIRECT_PARAM: &str = "redirect_url";
 pub const STATE_PARAM: &str = "state";
 /// Bytes of randomness in a state made by [`encode_state`]'s callers: 256 bits.
 pub const STATE_BYTES: usize = 32;
-/// The `sessionStorage` key under which `beginHandoff` keeps the pending handoff.
-pub const PENDING_KEY: &str = "idv-handoff:pending";
 
 /// What `buildHandoffUrl` needs besides the session URL.
 #[derive(Debug, Clone, Default)]
@@ -152,34 +150,34 @@ fn with_didit_language(session: &ParsedUrl, language: &str) -> Result<String, Er
     if !DIDIT_LANGUAGES.contains(&language) {
         return Err(Error::InvalidOption { option: "language" });
     }
-    let parts =
-        UrlParts::split(session.href()).ok_or(Error::InvalidOption { option: "language" })?;
-    let mut segments = parts.path.split('/').skip(1);
-    let token = match (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) {
-        (Some("session"), Some(token), None, None) => token,
-        (Some(current), Some("session"), Some(token), None)
-            if DIDIT_LANGUAGES.contains(&current) =>
-        {
-            token
-        }
-        _ => return Err(Error::InvalidOption { option: "language" }),
+    let href = session.href();
+    let parts = UrlParts::split(href).ok_or(Error::InvalidOption { option: "language" })?;
+    // `/session/{token}` or `/{language}/session/{token}`: a token with a `/` in it is refused
+    // as any other extra segment would be.
+    let path = parts.path;
+    let token = match path.strip_prefix("/session/") {
+        Some(token) => Some(token),
+        None => path
+            .get(1..)
+            .and_then(|p| p.split_once('/'))
+            .filter(|(current, _)| DIDIT_LANGUAGES.contains(current))
+            .and_then(|(_, rest)| rest.strip_prefix("session/")),
     };
-    if !is_token(token, 128) {
-        return Err(Error::InvalidOption { option: "language" });
+    let token = token
+        .filter(|token| is_token(token, 128))
+        .ok_or(Error::InvalidOption { option: "language" })?;
+    let mut out = String::with_capacity(href.len() + language.len() + 1);
+    for piece in [
+        parts.scheme,
+        "://",
+        parts.authority,
+        "/",
+        language,
+        "/session/",
+        token,
+    ] {
+        out.push_str(piece);
     }
-    let mut out = String::with_capacity(session.href().len() + language.len() + 1);
-    out.push_str(parts.scheme);
-    out.push_str("://");
-    out.push_str(parts.authority);
-    out.push('/');
-    out.push_str(language);
-    out.push_str("/session/");
-    out.push_str(token);
     if let Some(query) = parts.query {
         out.push('?');
         out.push_str(query);
@@ -204,14 +202,75 @@ pub fn is_made_state(s: &str) -> bool {
 pub fn encode_state(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+    // Bits in, six at a time out; the last group is padded with zero bits.
+    let (mut acc, mut bits) = (0u32, 0);
+    for &b in bytes {
+        acc = acc << 8 | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(char::from(ALPHABET[(acc >> bits & 63) as usize]));
         }
     }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[(acc << (6 - bits) & 63) as usize]));
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reading of the path that `with_didit_language` replaced: its segments, exactly
+    /// `session/{token}` or `{language}/session/{token}`.
+    fn token_by_segments(path: &str) -> Option<&str> {
+        let mut segments = path.split('/').skip(1);
+        let token = match (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) {
+            (Some("session"), Some(token), None, None) => token,
+            (Some(current), Some("session"), Some(token), None)
+                if DIDIT_LANGUAGES.contains(&current) =>
+            {
+                token
+            }
+            _ => return None,
+        };
+        is_token(token, 128).then_some(token)
+    }
+
+    #[test]
+    fn didit_language_paths_read_as_by_segments() {
+        let paths = [
+            "/session/3FaJ9wLqX2Mz",
+            "/en/session/3FaJ9wLqX2Mz",
+            "/pt-BR/session/abc",
+            "/session/",
+            "/session",
+            "/",
+            "",
+            "/session/a/b",
+            "/en/session/a/b",
+            "/en/session/",
+            "/xx/session/abc",
+            "/session/session/abc",
+            "//session/abc",
+            "/en//session/abc",
+            "/en/sessionX/abc",
+            "/en/en/session/abc",
+            "/session/a.b~c_d-e",
+            "/session/a%20b",
+        ];
+        for path in paths {
+            let href = alloc::format!("https://verify.didit.me{path}?x=1#top");
+            let session = ParsedUrl::parse(&href).unwrap();
+            let expected = token_by_segments(UrlParts::split(session.href()).unwrap().path)
+                .map(|token| alloc::format!("https://verify.didit.me/de/session/{token}?x=1#top"));
+            assert_eq!(with_didit_language(&session, "de").ok(), expected, "{path}");
+        }
+    }
 }

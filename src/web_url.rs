@@ -144,8 +144,9 @@ pub fn parse_strict(
         return Err(Error::SuspiciousUrl { field });
     }
     let url = ParsedUrl::parse(input).ok_or(Error::InvalidUrl { field })?;
-    let https = url.scheme() == "https";
-    let http_ok = url.scheme() == "http"
+    let scheme = url.scheme();
+    let https = scheme == "https";
+    let http_ok = scheme == "http"
         && match http {
             HttpAllowed::Never => false,
             HttpAllowed::Localhost => matches!(url.hostname(), "localhost" | "127.0.0.1"),
@@ -154,12 +155,15 @@ pub fn parse_strict(
     if !https && !http_ok {
         return Err(Error::InsecureUrl { field });
     }
-    if url.has_credentials()
-        || UrlParts::split(input).is_some_and(|p| p.authority.bytes().any(|b| b == b'@'))
-    {
+    let parts = UrlParts::split(input);
+    if url.has_credentials() || parts.is_some_and(|p| p.authority.bytes().any(|b| b == b'@')) {
         return Err(Error::CredentialsInUrl { field });
     }
-    if expected_href(input, url.scheme()).as_deref() != Some(url.href()) {
+    if parts
+        .and_then(|p| expected_href(p, input.len(), scheme))
+        .as_deref()
+        != Some(url.href())
+    {
         return Err(Error::SuspiciousUrl { field });
     }
     Ok(url)
@@ -205,13 +209,12 @@ impl<'a> UrlParts<'a> {
     }
 }
 
-/// What a WHATWG parser must serialise `input` to if it repaired nothing: the scheme and host
-/// lowercased, a default port dropped, an empty path made `/`, and the code points the parser
-/// percent-encodes by design (non-ASCII, and `'` in the query of special URLs) encoded. Returns
+/// What a WHATWG parser must serialise the input (split in `parts`, `len` bytes long) to if it
+/// repaired nothing: the scheme and host lowercased, a default port dropped, an empty path made
+/// `/`, and the code points the parser percent-encodes by design (non-ASCII, and `'` in the query of special URLs) encoded. Returns
 /// `None` for input that cannot serialise to itself at all (no `//`, userinfo, a non-ASCII or
 /// percent-encoded host, a malformed port).
-fn expected_href(input: &str, scheme: &str) -> Option<String> {
-    let parts = UrlParts::split(input)?;
+fn expected_href(parts: UrlParts, len: usize, scheme: &str) -> Option<String> {
     let (host, port) = split_port(parts.authority)?;
     if host.is_empty()
         || !host
@@ -220,7 +223,7 @@ fn expected_href(input: &str, scheme: &str) -> Option<String> {
     {
         return None;
     }
-    let mut out = String::with_capacity(input.len() + 8);
+    let mut out = String::with_capacity(len + 8);
     out.push_str(scheme);
     out.push_str("://");
     for c in host.chars() {

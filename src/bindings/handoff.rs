@@ -5,26 +5,27 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::callback::{callback_object_of, Callback, ParamNamesOption};
-use super::{
-    bool_option, get_random_values, positive_option, present, provider_option, string_option,
-    strings_option, to_js,
-};
+use super::{get_random_values, to_js, OptionValues};
 use crate::callback::{is_token, CallbackOptions, MAX_SESSION_ID_LEN, MAX_STATE_LEN, PARAM_NAMES};
 use crate::error::Error;
 use crate::handoff::{
     build_handoff_url as build, build_hosted_url, build_return_url as build_return,
-    check_not_expired, encode_state, is_made_state, HandoffOptions, PENDING_KEY, STATE_BYTES,
-    STATE_PARAM,
+    check_not_expired, encode_state, is_made_state, HandoffOptions, STATE_BYTES, STATE_PARAM,
 };
 use crate::provider::Provider;
 use crate::query::{edit_query, pairs};
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = encodePending)]
-    fn encode_pending(state: &str, session_id: Option<&str>) -> String;
-    #[wasm_bindgen(js_name = decodePending)]
-    fn decode_pending(text: &str) -> JsValue;
+    /// Keeps `{state, sessionId, createdAt}` in sessionStorage, then goes to `url` if given;
+    /// false when sessionStorage is unavailable.
+    #[wasm_bindgen(js_name = keepPending)]
+    fn keep_pending(state: &str, session_id: Option<&str>, url: Option<&str>) -> bool;
+    /// Takes the pending record out of sessionStorage and reads the address: `[href, state,
+    /// sessionId, createdAt]` (the record's values as stored), `None` when sessionStorage is
+    /// unavailable.
+    #[wasm_bindgen(js_name = takePending)]
+    fn take_pending() -> Option<js_sys::Array>;
     #[wasm_bindgen(js_name = replaceAddress)]
     fn replace_address(url: &str);
 }
@@ -33,16 +34,6 @@ extern "C" {
 /// module loads in workerd and Node, where some are absent).
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = sessionStorage, js_name = setItem, catch)]
-    fn storage_set(key: &str, value: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(js_namespace = sessionStorage, js_name = getItem, catch)]
-    fn storage_get(key: &str) -> Result<Option<String>, JsValue>;
-    #[wasm_bindgen(js_namespace = sessionStorage, js_name = removeItem, catch)]
-    fn storage_remove(key: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(js_namespace = location, js_name = toString)]
-    fn location_href() -> String;
-    #[wasm_bindgen(js_namespace = location, js_name = assign)]
-    fn location_assign(url: &str);
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
 
@@ -60,6 +51,18 @@ extern "C" {
     pub type CompleteHandoffOptions;
 }
 
+/// The options of `buildHandoffUrl`, in the order in which they are checked: the first bad one
+/// is the one reported.
+macro_rules! handoff_keys {
+    () => {
+        "pprovider,sredirectUrl,sstate,aallowedRedirectOrigins,aallowedSessionHosts,\
+         ballowInsecureLocalhost,slanguage,sexpiresAt"
+    };
+}
+const HANDOFF_KEYS: &str = handoff_keys!();
+/// Those of `beginHandoff`: the same eight (each call reads only its own options), then its own.
+const BEGIN_KEYS: &str = concat!(handoff_keys!(), ",ssessionId,bnavigate,sreturnUrl");
+
 /// The options of `buildHandoffUrl` (and `beginHandoff`), read into owned values.
 struct OwnedHandoffOptions {
     provider: Provider,
@@ -72,20 +75,22 @@ struct OwnedHandoffOptions {
 }
 
 impl OwnedHandoffOptions {
-    fn read(options: &JsValue) -> Result<Self, Error> {
-        let owned = OwnedHandoffOptions {
-            provider: provider_option(options)?.unwrap_or(Provider::Deepidv),
-            redirect_url: string_option(options, "redirectUrl")?,
-            state: string_option(options, "state")?,
-            allowed_redirect_origins: strings_option(options, "allowedRedirectOrigins")?,
-            allowed_session_hosts: strings_option(options, "allowedSessionHosts")?,
-            allow_insecure_localhost: bool_option(options, "allowInsecureLocalhost")?,
-            language: string_option(options, "language")?,
-        };
-        if let Some(expires_at) = string_option(options, "expiresAt")? {
+    /// Reads [`HANDOFF_KEYS`] (the first eight of [`BEGIN_KEYS`]), refusing an expired
+    /// session.
+    fn read(values: &OptionValues) -> Result<Self, Error> {
+        values.check(0..8)?;
+        if let Some(expires_at) = values.string(7) {
             check_not_expired(&expires_at, date_now())?;
         }
-        Ok(owned)
+        Ok(OwnedHandoffOptions {
+            provider: values.provider(0).unwrap_or(Provider::Deepidv),
+            redirect_url: values.string(1),
+            state: values.string(2),
+            allowed_redirect_origins: values.strings(3),
+            allowed_session_hosts: values.strings(4),
+            allow_insecure_localhost: values.bool(5),
+            language: values.string(6),
+        })
     }
 
     /// deepidv: the return URL goes into the hosted URL. Didit and Verifa took it when the
@@ -129,7 +134,7 @@ pub fn build_handoff_url(
     session_url: &str,
     options: &HandoffUrlOptions,
 ) -> Result<String, JsValue> {
-    OwnedHandoffOptions::read(options)
+    OwnedHandoffOptions::read(&OptionValues::read(options, HANDOFF_KEYS))
         .and_then(|o| o.build(session_url))
         .map_err(to_js)
 }
@@ -143,10 +148,18 @@ pub fn build_return_url(
 ) -> Result<String, JsValue> {
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
     let read = || -> Result<String, Error> {
-        let state = string_option(&options, "state")?;
-        let origins = strings_option(&options, "allowedRedirectOrigins")?;
-        let insecure = bool_option(&options, "allowInsecureLocalhost")?;
-        build_return(redirect_url, state.as_deref(), origins.as_deref(), insecure)
+        let values = OptionValues::read(
+            &options,
+            "sstate,aallowedRedirectOrigins,ballowInsecureLocalhost",
+        );
+        values.check(0..3)?;
+        let (state, origins) = (values.string(0), values.strings(1));
+        build_return(
+            redirect_url,
+            state.as_deref(),
+            origins.as_deref(),
+            values.bool(2),
+        )
     };
     read().map_err(to_js)
 }
@@ -169,12 +182,14 @@ pub fn begin_handoff(session_url: &str, options: &BeginHandoffOptions) -> Result
 }
 
 fn begin_handoff_inner(session_url: &str, options: &JsValue) -> Result<String, Error> {
-    let mut owned = OwnedHandoffOptions::read(options)?;
+    let values = OptionValues::read(options, BEGIN_KEYS);
+    let mut owned = OwnedHandoffOptions::read(&values)?;
     // The state must be one this tab made and kept, never one handed in.
     if owned.state.is_some() {
         return Err(Error::InvalidOption { option: "state" });
     }
-    let session_id = string_option(options, "sessionId")?;
+    values.check(8..9)?;
+    let session_id = values.string(8);
     if session_id
         .as_deref()
         .is_some_and(|id| !is_token(id, MAX_SESSION_ID_LEN))
@@ -183,8 +198,8 @@ fn begin_handoff_inner(session_url: &str, options: &JsValue) -> Result<String, E
             option: "sessionId",
         });
     }
-    let navigate = bool_option(options, "navigate")?;
-    let state = match (owned.provider, string_option(options, "returnUrl")?) {
+    values.check(9..11)?;
+    let state = match (owned.provider, values.string(10)) {
         (Provider::Deepidv, None) => {
             let state = create_state();
             owned.state = Some(state.clone());
@@ -203,10 +218,9 @@ fn begin_handoff_inner(session_url: &str, options: &JsValue) -> Result<String, E
         }
     };
     let url = owned.build(session_url)?;
-    let record = encode_pending(&state, session_id.as_deref());
-    storage_set(PENDING_KEY, &record).map_err(|_| Error::StorageUnavailable)?;
-    if navigate {
-        location_assign(&url);
+    let navigate = values.bool(9).then_some(url.as_str());
+    if !keep_pending(&state, session_id.as_deref(), navigate) {
+        return Err(Error::StorageUnavailable);
     }
     Ok(url)
 }
@@ -231,15 +245,18 @@ fn state_of_return_url(return_url: &str, owned: &OwnedHandoffOptions) -> Result<
     }
 }
 
-/// The pending handoff's state, session id and creation time, if the stored record is whole.
-fn read_pending(record: &JsValue) -> Option<(String, Option<String>, f64)> {
-    let state = string_option(record, "state").ok()??;
-    let session_id = string_option(record, "sessionId").ok()?;
-    let created_at = present(record, "createdAt")?.as_f64()?;
+/// The pending handoff's state, session id and creation time (`[_, state, sessionId,
+/// createdAt]` of [`take_pending`]), if the stored record is whole.
+fn read_pending(record: &js_sys::Array) -> Option<(String, Option<String>, f64)> {
+    let state = record.get(1).as_string()?;
+    let session_id = record.get(2);
+    let absent = session_id.is_undefined() || session_id.is_null();
+    let session_id = session_id.as_string();
+    let created_at = record.get(3).as_f64()?;
     let whole = is_token(&state, MAX_STATE_LEN)
         && session_id
             .as_deref()
-            .is_none_or(|id| is_token(id, MAX_SESSION_ID_LEN))
+            .map_or(absent, |id| is_token(id, MAX_SESSION_ID_LEN))
         && created_at.is_finite();
     whole.then_some((state, session_id, created_at))
 }
@@ -257,12 +274,13 @@ pub fn complete_handoff(options: Option<CompleteHandoffOptions>) -> Result<Callb
 }
 
 fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
-    let max_age_ms = positive_option(options, "maxAgeMs")?.unwrap_or(DEFAULT_MAX_AGE_MS);
-    let provider = provider_option(options)?;
+    let values = OptionValues::read(options, "nmaxAgeMs,pprovider");
+    values.check(0..2)?;
+    let max_age_ms = values.number(0).unwrap_or(DEFAULT_MAX_AGE_MS);
+    let provider = values.provider(1);
     let names = ParamNamesOption::read(options)?;
-    let record = storage_get(PENDING_KEY).map_err(|_| Error::StorageUnavailable)?;
-    let _ = storage_remove(PENDING_KEY);
-    let href = location_href();
+    let record = take_pending().ok_or(Error::StorageUnavailable)?;
+    let href = record.get(0).as_string().unwrap_or_default();
     // Whatever the outcome, the callback leaves the address bar: it is not to be bookmarked,
     // shared, sent as a referrer or replayed by a reload.
     let mut callback_params: Vec<&str> = PARAM_NAMES.to_vec();
@@ -274,9 +292,7 @@ fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
     if cleaned != href {
         replace_address(&cleaned);
     }
-    let (state, session_id, created_at) = record
-        .and_then(|text| read_pending(&decode_pending(&text)))
-        .ok_or(Error::NoPendingHandoff)?;
+    let (state, session_id, created_at) = read_pending(&record).ok_or(Error::NoPendingHandoff)?;
     if date_now() - created_at > max_age_ms {
         return Err(Error::HandoffExpired);
     }

@@ -39,6 +39,11 @@ extern "C" {
     /// `options[key]`, or `undefined` when `options` is `undefined` or `null`.
     fn option(options: &JsValue, key: &str) -> JsValue;
 
+    /// The options named in `keys`, read in one crossing and checked against their kinds: see
+    /// [`OptionValues`].
+    #[wasm_bindgen(js_name = optionValues)]
+    fn option_values(options: &JsValue, keys: &str) -> js_sys::Array;
+
     /// `new URL(input).href`, or `undefined` if it does not parse: the URL backend of
     /// `web_url` in the wasm build.
     #[wasm_bindgen(js_name = canonicalUrl)]
@@ -75,13 +80,20 @@ fn to_js(error: Error) -> JsValue {
 /// request key).
 fn to_js_with(error: Error, message: &str, field: Option<&str>) -> JsValue {
     idv_error(
-        error.code(),
+        code(error),
         message,
         field,
         error.param(),
         error.status(),
         error.retry_after_ms(),
     )
+}
+
+/// `error.code()`, kept out of line: inlined, its match merges with the others of `to_js_with`
+/// into one jump table of constants; alone it is a lookup table.
+#[inline(never)]
+fn code(error: Error) -> &'static str {
+    error.code()
 }
 
 /// An option's value, `None` when absent (`undefined` or `null`).
@@ -91,6 +103,82 @@ fn present(options: &JsValue, key: &str) -> Option<JsValue> {
         return None;
     }
     Some(option(options, key)).filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// A call's options, read in one crossing with `optionValues` (objects.js), where one `option`
+/// call per key costs a crossing, a key string to decode and a `Result` to carry each.
+///
+/// `keys` lists them comma-separated, each name behind its kind: `s` string, `a` array of
+/// strings, `b` boolean, `n` positive number, `p` provider name. JavaScript checks each value's
+/// type (an ill-typed one comes back `null`, an absent one `undefined`); [`check`] then refuses
+/// the first bad one of a range in order, so the getters below cannot fail.
+///
+/// [`check`]: OptionValues::check
+struct OptionValues {
+    values: js_sys::Array,
+    keys: &'static str,
+}
+
+impl OptionValues {
+    fn read(options: &JsValue, keys: &'static str) -> Self {
+        OptionValues {
+            values: option_values(options, keys),
+            keys,
+        }
+    }
+
+    /// Refuses the first option of `range` (indices into `keys`) of the wrong kind, naming it.
+    fn check(&self, range: core::ops::Range<usize>) -> Result<(), Error> {
+        for (i, key) in self.keys.split(',').enumerate() {
+            if !range.contains(&i) {
+                continue;
+            }
+            let value = self.values.get(i as u32);
+            let ok = match key.as_bytes().first() {
+                Some(b'p') => value.is_undefined() || provider_of(&value).is_some(),
+                _ => !value.is_null(),
+            };
+            if !ok {
+                let option = key.get(1..).unwrap_or_default();
+                return Err(Error::InvalidOption { option });
+            }
+        }
+        Ok(())
+    }
+
+    fn string(&self, i: u32) -> Option<String> {
+        self.values.get(i).as_string()
+    }
+
+    fn bool(&self, i: u32) -> bool {
+        self.values.get(i).as_bool() == Some(true)
+    }
+
+    fn number(&self, i: u32) -> Option<f64> {
+        self.values.get(i).as_f64()
+    }
+
+    fn provider(&self, i: u32) -> Option<Provider> {
+        provider_of(&self.values.get(i))
+    }
+
+    /// A checked array of strings: JavaScript copied it, so reading it again reads the same,
+    /// and its first non-string is the `undefined` past its end (no `length` import).
+    fn strings(&self, i: u32) -> Option<Vec<String>> {
+        let value = self.values.get(i);
+        (!value.is_undefined()).then(|| {
+            let items: &js_sys::Array = value.unchecked_ref();
+            let mut out = Vec::new();
+            while let Some(item) = items.get(out.len() as u32).as_string() {
+                out.push(item);
+            }
+            out
+        })
+    }
+}
+
+fn provider_of(value: &JsValue) -> Option<Provider> {
+    Provider::from_name(&value.as_string()?)
 }
 
 /// An optional string option; a value of another type is refused, naming the option.
@@ -136,6 +224,8 @@ fn count_option(options: &JsValue, key: &'static str, max: u32) -> Result<Option
 }
 
 /// An optional array of strings.
+// Unused since the handoff options moved to `OptionValues`; kept for the other bindings.
+#[allow(dead_code)]
 fn strings_option(options: &JsValue, key: &'static str) -> Result<Option<Vec<String>>, Error> {
     let Some(value) = present(options, key) else {
         return Ok(None);

@@ -32,21 +32,6 @@ export function callbackObject(fields) {
   };
 }
 
-// The record beginHandoff keeps in sessionStorage, and its reading back: JSON, so a person can
-// inspect it in devtools. A record that does not parse reads as absent.
-export function encodePending(state, sessionId) {
-  return JSON.stringify({ state, sessionId, createdAt: Date.now() });
-}
-
-export function decodePending(text) {
-  try {
-    const record = JSON.parse(text);
-    return record !== null && typeof record === "object" ? record : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 // Removes the callback from the address bar without a navigation, keeping the page's own
 // history state.
 export function replaceAddress(url) {
@@ -93,4 +78,65 @@ export function sessionPlan(url, body, key, apiVersion, timeoutMs, maxRetries, m
   const headers = { "Content-Type": "application/json", "Idempotency-Key": key };
   if (apiVersion !== undefined) headers["Verifa-Version"] = apiVersion;
   return { url, body, headers, timeoutMs, maxRetries, maxDelayMs, provider, allowInsecureLocalhost };
+}
+
+// Area C (handoff): the options of buildHandoffUrl, beginHandoff, buildReturnUrl and
+// completeHandoff, and beginHandoff's and completeHandoff's host calls, one crossing each.
+
+// The options named in `keys`, each behind its kind (s, a, b, n, p: see OptionValues in
+// bindings/mod.rs): undefined when absent (undefined or null), null when of the wrong type. An
+// array of strings comes back as a copy, each item read once.
+export function optionValues(options, keys) {
+  return keys.split(",").map((key) => {
+    const value = options == null ? undefined : options[key.slice(1)];
+    const kind = key[0];
+    if (value == null) return undefined;
+    if (kind == "a") {
+      if (!Array.isArray(value)) return null;
+      const items = [];
+      for (let i = 0, n = value.length; i < n; i++) {
+        const item = value[i];
+        if (typeof item != "string") return null;
+        items.push(item);
+      }
+      return items;
+    }
+    const type = kind == "b" ? "boolean" : kind == "n" ? "number" : "string";
+    return typeof value == type && (kind != "n" || value > 0) ? value : null;
+  });
+}
+
+// The record beginHandoff keeps in sessionStorage: JSON, so a person can inspect it in devtools.
+const PENDING_KEY = "idv-handoff:pending";
+
+// Keeps the pending handoff, then goes to `url` if given; false (and no navigation) when
+// sessionStorage is unavailable.
+export function keepPending(state, sessionId, url) {
+  try {
+    sessionStorage.setItem(PENDING_KEY, JSON.stringify({ state, sessionId, createdAt: Date.now() }));
+  } catch {
+    return false;
+  }
+  if (url !== undefined) location.assign(url);
+  return true;
+}
+
+// Takes the pending handoff (one use: removed whatever follows) and reads the address:
+// [href, state, sessionId, createdAt], each undefined when the record lacks it (a record that is
+// not a JSON object reads as absent); null when sessionStorage is unavailable.
+export function takePending() {
+  let record;
+  try {
+    record = sessionStorage.getItem(PENDING_KEY);
+  } catch {
+    return null;
+  }
+  try {
+    sessionStorage.removeItem(PENDING_KEY);
+  } catch {}
+  try {
+    record = JSON.parse(record);
+  } catch {}
+  if (record === null || typeof record != "object") record = {};
+  return [location.href, record.state, record.sessionId, record.createdAt];
 }

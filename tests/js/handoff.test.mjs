@@ -170,3 +170,54 @@ test("a forged return in a tab that never began a handoff is refused", async () 
   assert.equal(page.url(), `${app.url}/return.html`);
   await page.close();
 });
+
+test("handoff options: null is absent, the first bad option in order is the one named, each read once", () => {
+  const session = "https://app.deepidv.com/s";
+  const redirectUrl = "https://yourapp.com/";
+  const named = (f) => {
+    try {
+      f();
+    } catch (e) {
+      return `${e.code} ${e.field}`;
+    }
+    return "accepted";
+  };
+  const rows = [
+    [{ redirectUrl, state: null, allowedRedirectOrigins: null, language: null, expiresAt: null }, "accepted"],
+    [{ provider: "acme", redirectUrl: 5 }, "invalid_option provider"],
+    [{ provider: 5 }, "invalid_option provider"],
+    [{ redirectUrl: 5, state: 5 }, "invalid_option redirectUrl"],
+    [{ redirectUrl, allowedSessionHosts: [, "app.deepidv.com"] }, "invalid_option allowedSessionHosts"],
+    [{ redirectUrl, allowInsecureLocalhost: 1, language: 5 }, "invalid_option allowInsecureLocalhost"],
+    [{ redirectUrl, language: 5, expiresAt: "soon" }, "invalid_option language"],
+    [{ redirectUrl, expiresAt: 5 }, "invalid_option expiresAt"],
+  ];
+  for (const [options, expected] of rows) {
+    assert.equal(named(() => buildHandoffUrl(session, options)), expected, JSON.stringify(options));
+  }
+  // buildReturnUrl reads only its own options.
+  assert.equal(named(() => buildReturnUrl(redirectUrl, { provider: 5, redirectUrl: 5, language: 5 })), "accepted");
+  assert.equal(named(() => buildReturnUrl(redirectUrl, { state: 5, allowedRedirectOrigins: 5 })), "invalid_option state");
+  assert.equal(named(() => buildReturnUrl(redirectUrl, { allowedRedirectOrigins: [5], allowInsecureLocalhost: 5 })), "invalid_option allowedRedirectOrigins");
+  // beginHandoff checks its own options after those of buildHandoffUrl, each in order.
+  assert.equal(named(() => beginHandoff(session, { redirectUrl: 5, sessionId: 5 })), "invalid_option redirectUrl");
+  assert.equal(named(() => beginHandoff(session, { redirectUrl, sessionId: "a b", navigate: 5 })), "invalid_option sessionId");
+  assert.equal(named(() => beginHandoff(session, { redirectUrl, navigate: 5, returnUrl: 5 })), "invalid_option navigate");
+  // Each call reads its own options, each once, in order.
+  const keysRead = (call) => {
+    const seen = [];
+    call(new Proxy({ redirectUrl }, { get: (target, key) => (seen.push(key), target[key]) }));
+    return seen.join(",");
+  };
+  assert.equal(
+    keysRead((options) => buildHandoffUrl(session, options)),
+    "provider,redirectUrl,state,allowedRedirectOrigins,allowedSessionHosts,allowInsecureLocalhost,language,expiresAt",
+  );
+  assert.equal(keysRead((options) => buildReturnUrl(redirectUrl, options)), "state,allowedRedirectOrigins,allowInsecureLocalhost");
+  // An allowlist item is read once: what is checked is what is used.
+  let reads = 0;
+  const origins = [];
+  Object.defineProperty(origins, 0, { get: () => (reads++ ? 42 : "https://yourapp.com"), enumerable: true });
+  assert.equal(buildHandoffUrl(session, { redirectUrl, allowedRedirectOrigins: origins }), `${session}?redirect_url=https%3A%2F%2Fyourapp.com%2F`);
+  assert.equal(reads, 1);
+});
