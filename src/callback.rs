@@ -133,14 +133,12 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     };
 
     // One pass over the query: the first value of each recognised name, and how often it came.
-    let mut values: [Option<Cow<str>>; PARAMS.len()] = Default::default();
+    let mut values: [Option<String>; PARAMS.len()] = Default::default();
     let mut counts = [0u32; PARAMS.len()];
     for (name, value) in pairs(query) {
         if let Some(i) = table.iter().position(|(n, _, _)| *n == name) {
             counts[i] += 1;
-            if values[i].is_none() {
-                values[i] = Some(value);
-            }
+            values[i].get_or_insert_with(|| value.into_owned());
         }
     }
 
@@ -156,7 +154,7 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     }
 
     // Pick each slot's value among the names this provider reads; aliases count together.
-    let mut slots: [Option<Cow<str>>; 4] = Default::default();
+    let mut slots: [Option<String>; 4] = Default::default();
     for (i, &(_, slot, reader)) in table.iter().enumerate() {
         if reader.is_some_and(|p| p != provider) || counts[i] == 0 {
             continue;
@@ -232,12 +230,12 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
 
     Ok(Callback {
         provider,
-        session_id: session_id.into_owned(),
+        session_id,
         status,
-        raw_status: raw_status.into_owned(),
+        raw_status,
         reason: raw_reason.as_deref().map(Reason::from_raw),
         raw_reason: raw_reason.as_deref().map(sanitise_raw_reason),
-        state: state.map(Cow::into_owned),
+        state,
     })
 }
 
@@ -272,11 +270,14 @@ pub fn is_token(s: &str, max: usize) -> bool {
 /// non-ASCII) becomes `_`, and the result is cut to [`MAX_RAW_REASON_LEN`] characters, so a
 /// future reason can be shown or logged as it is.
 fn sanitise_raw_reason(raw: &str) -> String {
-    raw.chars()
+    // Bytes rather than chars: each character is its first byte (UTF-8 continuation bytes,
+    // `10xxxxxx`, are skipped), and every non-ASCII one becomes `_` anyway.
+    raw.bytes()
+        .filter(|b| b & 0xc0 != 0x80)
         .take(MAX_RAW_REASON_LEN)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.') {
-                c
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-' | b'.') {
+                char::from(b)
             } else {
                 '_'
             }

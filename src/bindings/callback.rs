@@ -139,12 +139,11 @@ pub(super) fn callback_object_of(text: &str, options: &CallbackOptions) -> Resul
         cb.raw_reason.as_deref().unwrap_or(""),
         cb.state.as_deref().unwrap_or(""),
     ];
-    let mut joined = String::with_capacity(fields.iter().map(|f| f.len() + 1).sum());
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            joined.push('\u{1f}');
-        }
+    // Each field ends with the separator: the last, empty, piece is ignored by callbackObject.
+    let mut joined = String::new();
+    for field in fields {
         joined.push_str(field);
+        joined.push('\u{1f}');
     }
     Ok(callback_object(&joined))
 }
