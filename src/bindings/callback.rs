@@ -3,7 +3,7 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use super::{present, provider_value, string_option, string_value, to_js};
+use super::{provider_value, string_value, to_js};
 use crate::callback::{self as core_callback, CallbackOptions, ParamNames, MAX_INPUT_LEN};
 use crate::error::Error;
 
@@ -17,7 +17,8 @@ extern "C" {
 
     /// `[provider, expectedSessionId, expectedState, params]` of the options, read in one
     /// crossing with no key strings to decode (parseCallback is the hot call); `undefined` when
-    /// there are no options.
+    /// there are no options. `params` comes as its names `[sessionId, status, reason?]`, each a
+    /// non-empty string, or `false` when one is not.
     #[wasm_bindgen(js_name = callbackOptionValues)]
     fn callback_option_values(options: &JsValue) -> Option<js_sys::Array>;
 
@@ -68,12 +69,7 @@ pub fn parse_callback(
 fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, Error> {
     let text = callback_text(input)?;
     let values = callback_option_values(options);
-    let value = |i| {
-        values
-            .as_ref()
-            .map(|values: &js_sys::Array| values.get(i))
-            .filter(|v| !v.is_undefined() && !v.is_null())
-    };
+    let value = |i| option_value(values.as_ref(), i);
     let provider = provider_value(value(0))?;
     let expected_session_id = string_value(value(1), "expectedSessionId")?;
     let expected_state = string_value(value(2), "expectedState")?;
@@ -89,6 +85,13 @@ fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, 
     )
 }
 
+/// The `i`th of the option values, `None` when absent (`undefined` or `null`).
+fn option_value(values: Option<&js_sys::Array>, i: u32) -> Option<JsValue> {
+    values
+        .map(|values| values.get(i))
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
 /// The `params` option (`{ sessionId, status, reason? }`), read into owned names.
 pub(super) struct ParamNamesOption {
     session_id: String,
@@ -98,23 +101,23 @@ pub(super) struct ParamNamesOption {
 
 impl ParamNamesOption {
     pub(super) fn read(options: &JsValue) -> Result<Option<Self>, Error> {
-        Self::read_value(present(options, "params"))
+        Self::read_value(option_value(callback_option_values(options).as_ref(), 3))
     }
 
-    fn read_value(params: Option<JsValue>) -> Result<Option<Self>, Error> {
-        let Some(params) = params else {
+    /// The names as `callbackOptionValues` gives them.
+    fn read_value(names: Option<JsValue>) -> Result<Option<Self>, Error> {
+        let Some(names) = names else {
             return Ok(None);
         };
-        let invalid = Error::InvalidOption { option: "params" };
-        let name = |key| match string_option(&params, key) {
-            Ok(Some(name)) if !name.is_empty() => Ok(Some(name)),
-            Ok(None) => Ok(None),
-            _ => Err(invalid),
-        };
+        if names.as_bool().is_some() {
+            return Err(Error::InvalidOption { option: "params" });
+        }
+        let names: js_sys::Array = names.unchecked_into();
+        let name = |i| names.get(i).as_string();
         Ok(Some(ParamNamesOption {
-            session_id: name("sessionId")?.ok_or(invalid)?,
-            status: name("status")?.ok_or(invalid)?,
-            reason: name("reason")?,
+            session_id: name(0).unwrap_or_default(),
+            status: name(1).unwrap_or_default(),
+            reason: name(2),
         }))
     }
 

@@ -66,9 +66,10 @@ export function option(options, key) {
   return options == null ? undefined : options[key];
 }
 
-// parseCallback's options in one crossing, no key strings to decode (bindings/callback.rs).
+// parseCallback's options in one crossing, no key strings to decode (bindings/callback.rs);
+// `params` as its names (paramNames).
 export function callbackOptionValues(options) {
-  return options == null ? undefined : [options.provider, options.expectedSessionId, options.expectedState, options.params];
+  return options == null ? undefined : [options.provider, options.expectedSessionId, options.expectedState, paramNames(options.params)];
 }
 
 export function callbackInputText(input, maxLen) {
@@ -93,4 +94,21 @@ export function sessionPlan(url, body, key, apiVersion, timeoutMs, maxRetries, m
   const headers = { "Content-Type": "application/json", "Idempotency-Key": key };
   if (apiVersion !== undefined) headers["Verifa-Version"] = apiVersion;
   return { url, body, headers, timeoutMs, maxRetries, maxDelayMs, provider, allowInsecureLocalhost };
+}
+
+// Helper A (callback).
+
+// The names of a `params` option: [sessionId, status, reason?] when each is a non-empty string
+// (reason may be absent), false when one is not (read in order, up to the first bad one); an
+// absent `params` as it is.
+function paramNames(params) {
+  if (params == null) return params;
+  const names = [];
+  for (const key of ["sessionId", "status", "reason"]) {
+    const name = params[key];
+    if (key === "reason" && name == null) break;
+    if (typeof name !== "string" || name === "") return false;
+    names.push(name);
+  }
+  return names;
 }
