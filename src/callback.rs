@@ -288,9 +288,7 @@ fn sanitise_raw_reason(raw: &str) -> String {
 /// Compares two secrets in time that depends only on their lengths, not on where they differ.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
+    for (x, y) in a.iter().zip(b) {
         diff |= usize::from(core::hint::black_box(x ^ y));
     }
     diff == 0
