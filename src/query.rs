@@ -116,9 +116,9 @@ pub fn edit_query(url: &str, remove: &[&str], set: Option<(&str, &str)>) -> Stri
     let mut separator = '?';
     let mut placed = set.is_none();
     for segment in query.split('&').filter(|s| !s.is_empty()) {
-        let removed = pairs(segment)
-            .next()
-            .is_some_and(|(name, _)| remove.contains(&name.as_ref()));
+        // The pair's name decoded as `pairs` decodes it (the segment is one non-empty pair).
+        let name = segment.split_once('=').map_or(segment, |(name, _)| name);
+        let removed = remove.contains(&decode(name).as_ref());
         if removed && placed {
             continue;
         }
