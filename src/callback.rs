@@ -138,7 +138,7 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     for (name, value) in pairs(query) {
         if let Some(i) = table.iter().position(|(n, _, _)| *n == name) {
             counts[i] += 1;
-            values[i].get_or_insert_with(|| value.into_owned());
+            values[i].get_or_insert(value);
         }
     }
 

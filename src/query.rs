@@ -9,13 +9,13 @@
 //! `URLSearchParams` (`tests/browser.rs`, `tests/js/`), and the native tests below, which compare
 //! both directions with `form_urlencoded` itself on arbitrary bytes.
 
-use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// The name/value pairs of a query, decoded as `URLSearchParams` decodes them: split on `&`,
-/// empty sequences skipped, the name up to the first `=`.
-pub fn pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+/// empty sequences skipped, the name up to the first `=`. Owned strings even when nothing needed
+/// decoding: a `Cow` costs the wasm more than the few short copies cost a parse.
+pub fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
     query.split('&').filter(|s| !s.is_empty()).map(|pair| {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         (decode(name), decode(value))
@@ -24,10 +24,10 @@ pub fn pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> 
 
 /// `+` as space, then percent-decoding (a `%` not followed by two hex digits stays as it is),
 /// then UTF-8 decoding without BOM stripping, each maximal invalid subpart one U+FFFD.
-fn decode(s: &str) -> Cow<'_, str> {
+fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     if !bytes.iter().any(|&b| b == b'+' || b == b'%') {
-        return Cow::Borrowed(s);
+        return String::from(s);
     }
     let mut buf = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -51,7 +51,7 @@ fn decode(s: &str) -> Cow<'_, str> {
         match core::str::from_utf8(rest) {
             Ok(valid) => {
                 out.push_str(valid);
-                return Cow::Owned(out);
+                return out;
             }
             Err(e) => {
                 let (valid, bad) = rest.split_at(e.valid_up_to());
@@ -118,7 +118,7 @@ pub fn edit_query(url: &str, remove: &[&str], set: Option<(&str, &str)>) -> Stri
     for segment in query.split('&').filter(|s| !s.is_empty()) {
         // The pair's name decoded as `pairs` decodes it (the segment is one non-empty pair).
         let name = segment.split_once('=').map_or(segment, |(name, _)| name);
-        let removed = remove.contains(&decode(name).as_ref());
+        let removed = remove.contains(&decode(name).as_str());
         if removed && placed {
             continue;
         }

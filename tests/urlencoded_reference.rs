@@ -9,9 +9,7 @@ use idv_handoff::query::{edit_query, pairs};
 use proptest::prelude::*;
 
 fn ours(query: &str) -> Vec<(String, String)> {
-    pairs(query)
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
-        .collect()
+    pairs(query).collect()
 }
 
 fn reference(query: &str) -> Vec<(String, String)> {
