@@ -312,6 +312,39 @@ mod tests {
         }
     }
 
+    /// The byte-wise sanitiser agrees with the rule stated over characters.
+    #[test]
+    fn sanitise_raw_reason_matches_the_char_definition() {
+        let by_chars = |raw: &str| -> String {
+            raw.chars()
+                .take(MAX_RAW_REASON_LEN)
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
+        let mut samples: alloc::vec::Vec<String> = (0..0x800)
+            .chain(0xd7f0..0xe010)
+            .chain(0xfff0..0x10100)
+            .chain(0x10_fff0..0x11_0000)
+            .filter_map(char::from_u32)
+            .map(|c| alloc::format!("a{c}.{c}"))
+            .collect();
+        for unit in ["x", "é", "€", "😀", "a<é>", "\0-\u{7f}\u{80}"] {
+            for n in [20, 63, 64, 65, 100] {
+                samples.push(unit.repeat(n));
+                samples.push(alloc::format!("{}{}", "y".repeat(n), unit.repeat(3)));
+            }
+        }
+        for raw in &samples {
+            assert_eq!(sanitise_raw_reason(raw), by_chars(raw), "{raw:?}");
+        }
+    }
+
     #[test]
     fn sanitise_raw_reason_strips_markup_and_bounds_length() {
         assert_eq!(sanitise_raw_reason("liveness_failed"), "liveness_failed");
