@@ -15,18 +15,15 @@ extern "C" {
     #[wasm_bindgen(js_name = callbackObject)]
     fn callback_object(fields: &str) -> Callback;
 
-    /// `[provider, expectedSessionId, expectedState, params]` of the options, read in one
-    /// crossing with no key strings to decode (parseCallback is the hot call); `undefined` when
-    /// there are no options. `params` comes as its names `[sessionId, status, reason?]`, each a
-    /// non-empty string, or `false` when one is not.
+    /// `[provider, expectedSessionId, expectedState, params, text]`: the options read in one
+    /// crossing with no key strings to decode (parseCallback is the hot call), each `undefined`
+    /// when absent. `params` comes as its names `[sessionId, status, reason?]`, each a non-empty
+    /// string, or `false` when one is not. `text` is the text of `input`, a string, `URL` (its
+    /// search) or `URLSearchParams`: `null` for a string longer than `max_len` UTF-16 units
+    /// (refused before it is copied into wasm memory: it is also longer than `max_len` UTF-8
+    /// bytes), `undefined` for anything else.
     #[wasm_bindgen(js_name = callbackOptionValues)]
-    fn callback_option_values(options: &JsValue) -> Option<js_sys::Array>;
-
-    /// The text of a string, `URL` (its search) or `URLSearchParams`; `null` for a string
-    /// longer than `max_len` UTF-16 units (refused before it is copied into wasm memory: it is
-    /// also longer than `max_len` UTF-8 bytes), `undefined` for anything else.
-    #[wasm_bindgen(js_name = callbackInputText)]
-    fn callback_input_text(input: &JsValue, max_len: u32) -> JsValue;
+    fn callback_option_values(options: &JsValue, input: &JsValue, max_len: u32) -> js_sys::Array;
 }
 
 #[wasm_bindgen]
@@ -44,16 +41,6 @@ extern "C" {
     pub type Callback;
 }
 
-/// The text to parse from whichever input form was given.
-fn callback_text(input: &JsValue) -> Result<String, Error> {
-    let text = callback_input_text(input, MAX_INPUT_LEN as u32);
-    match text.as_string() {
-        Some(text) => Ok(text),
-        None if text.is_null() => Err(Error::InputTooLong),
-        None => Err(Error::InvalidInput),
-    }
-}
-
 /// Parses and validates the query a provider appends to the return URL.
 ///
 /// The result is a hint, not a verdict: confirm the session server-side before acting on it.
@@ -67,9 +54,14 @@ pub fn parse_callback(
 }
 
 fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, Error> {
-    let text = callback_text(input)?;
-    let values = callback_option_values(options);
-    let value = |i| option_value(values.as_ref(), i);
+    let values = callback_option_values(options, input, MAX_INPUT_LEN as u32);
+    let text = values.get(4);
+    let text = match text.as_string() {
+        Some(text) => text,
+        None if text.is_null() => return Err(Error::InputTooLong),
+        None => return Err(Error::InvalidInput),
+    };
+    let value = |i| option_value(&values, i);
     let provider = provider_value(value(0))?;
     let expected_session_id = string_value(value(1), "expectedSessionId")?;
     let expected_state = string_value(value(2), "expectedState")?;
@@ -86,10 +78,8 @@ fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, 
 }
 
 /// The `i`th of the option values, `None` when absent (`undefined` or `null`).
-fn option_value(values: Option<&js_sys::Array>, i: u32) -> Option<JsValue> {
-    values
-        .map(|values| values.get(i))
-        .filter(|v| !v.is_undefined() && !v.is_null())
+fn option_value(values: &js_sys::Array, i: u32) -> Option<JsValue> {
+    Some(values.get(i)).filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// The `params` option (`{ sessionId, status, reason? }`), read into owned names.
@@ -101,7 +91,8 @@ pub(super) struct ParamNamesOption {
 
 impl ParamNamesOption {
     pub(super) fn read(options: &JsValue) -> Result<Option<Self>, Error> {
-        Self::read_value(option_value(callback_option_values(options).as_ref(), 3))
+        let values = callback_option_values(options, &JsValue::UNDEFINED, 0);
+        Self::read_value(option_value(&values, 3))
     }
 
     /// The names as `callbackOptionValues` gives them.

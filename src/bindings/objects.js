@@ -66,13 +66,14 @@ export function option(options, key) {
   return options == null ? undefined : options[key];
 }
 
-// parseCallback's options in one crossing, no key strings to decode (bindings/callback.rs);
-// `params` as its names (paramNames).
-export function callbackOptionValues(options) {
-  return options == null ? undefined : [options.provider, options.expectedSessionId, options.expectedState, paramNames(options.params)];
+// parseCallback's options and input text in one crossing, no key strings to decode
+// (bindings/callback.rs): `params` as its names (paramNames), the input as callbackInputText.
+export function callbackOptionValues(options, input, maxLen) {
+  const o = options ?? {};
+  return [o.provider, o.expectedSessionId, o.expectedState, paramNames(o.params), callbackInputText(input, maxLen)];
 }
 
-export function callbackInputText(input, maxLen) {
+function callbackInputText(input, maxLen) {
   if (typeof input === "string") return input.length > maxLen ? null : input;
   if (input instanceof URL) return input.search;
   if (input instanceof URLSearchParams) return input.toString();
