@@ -133,14 +133,12 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     };
 
     // One pass over the query: the first value of each recognised name, and how often it came.
-    let mut values: [Option<Cow<str>>; PARAMS.len()] = Default::default();
+    let mut values: [Option<String>; PARAMS.len()] = Default::default();
     let mut counts = [0u32; PARAMS.len()];
     for (name, value) in pairs(query) {
         if let Some(i) = table.iter().position(|(n, _, _)| *n == name) {
             counts[i] += 1;
-            if values[i].is_none() {
-                values[i] = Some(value);
-            }
+            values[i].get_or_insert(value);
         }
     }
 
@@ -156,7 +154,7 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     }
 
     // Pick each slot's value among the names this provider reads; aliases count together.
-    let mut slots: [Option<Cow<str>>; 4] = Default::default();
+    let mut slots: [Option<String>; 4] = Default::default();
     for (i, &(_, slot, reader)) in table.iter().enumerate() {
         if reader.is_some_and(|p| p != provider) || counts[i] == 0 {
             continue;
@@ -232,12 +230,12 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
 
     Ok(Callback {
         provider,
-        session_id: session_id.into_owned(),
+        session_id,
         status,
-        raw_status: raw_status.into_owned(),
+        raw_status,
         reason: raw_reason.as_deref().map(Reason::from_raw),
         raw_reason: raw_reason.as_deref().map(sanitise_raw_reason),
-        state: state.map(Cow::into_owned),
+        state,
     })
 }
 
@@ -272,11 +270,14 @@ pub fn is_token(s: &str, max: usize) -> bool {
 /// non-ASCII) becomes `_`, and the result is cut to [`MAX_RAW_REASON_LEN`] characters, so a
 /// future reason can be shown or logged as it is.
 fn sanitise_raw_reason(raw: &str) -> String {
-    raw.chars()
+    // Bytes rather than chars: each character is its first byte (UTF-8 continuation bytes,
+    // `10xxxxxx`, are skipped), and every non-ASCII one becomes `_` anyway.
+    raw.bytes()
+        .filter(|b| b & 0xc0 != 0x80)
         .take(MAX_RAW_REASON_LEN)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.') {
-                c
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-' | b'.') {
+                char::from(b)
             } else {
                 '_'
             }
@@ -287,9 +288,7 @@ fn sanitise_raw_reason(raw: &str) -> String {
 /// Compares two secrets in time that depends only on their lengths, not on where they differ.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
+    for (x, y) in a.iter().zip(b) {
         diff |= usize::from(core::hint::black_box(x ^ y));
     }
     diff == 0
@@ -310,6 +309,39 @@ mod tests {
         ];
         for (a, b) in cases {
             assert_eq!(constant_time_eq(a, b), a == b, "{a:?} {b:?}");
+        }
+    }
+
+    /// The byte-wise sanitiser agrees with the rule stated over characters.
+    #[test]
+    fn sanitise_raw_reason_matches_the_char_definition() {
+        let by_chars = |raw: &str| -> String {
+            raw.chars()
+                .take(MAX_RAW_REASON_LEN)
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
+        let mut samples: alloc::vec::Vec<String> = (0..0x800)
+            .chain(0xd7f0..0xe010)
+            .chain(0xfff0..0x10100)
+            .chain(0x10_fff0..0x11_0000)
+            .filter_map(char::from_u32)
+            .map(|c| alloc::format!("a{c}.{c}"))
+            .collect();
+        for unit in ["x", "é", "€", "😀", "a<é>", "\0-\u{7f}\u{80}"] {
+            for n in [20, 63, 64, 65, 100] {
+                samples.push(unit.repeat(n));
+                samples.push(alloc::format!("{}{}", "y".repeat(n), unit.repeat(3)));
+            }
+        }
+        for raw in &samples {
+            assert_eq!(sanitise_raw_reason(raw), by_chars(raw), "{raw:?}");
         }
     }
 

@@ -167,11 +167,14 @@ impl Reason {
 
     /// Maps a raw reason to a documented one; unknown or future values give `Unknown`.
     pub fn from_raw(raw: &str) -> Reason {
-        Reason::ALL
-            .iter()
-            .copied()
-            .find(|r| r.as_str() == raw)
-            .unwrap_or(Reason::Unknown)
+        match raw {
+            "document_unreadable" => Reason::DocumentUnreadable,
+            "face_mismatch" => Reason::FaceMismatch,
+            "session_expired" => Reason::SessionExpired,
+            "internal_error" => Reason::InternalError,
+            "user_cancelled" => Reason::UserCancelled,
+            _ => Reason::Unknown,
+        }
     }
 }
 

@@ -191,7 +191,7 @@ proptest! {
         let (_, handoff_query) = handoff.split_once('?').unwrap();
         let embedded: Vec<String> = pairs(handoff_query)
             .filter(|(n, _)| n == "redirect_url")
-            .map(|(_, v)| v.into_owned())
+            .map(|(_, v)| v)
             .collect();
         prop_assert_eq!(embedded.len(), 1);
         // The canonical return URL with the state put on it (replacing a `state` already
@@ -269,9 +269,7 @@ fn encode_variant_writes_distinct_spellings_that_decode_alike() {
         ]
     );
     for s in &spellings {
-        let decoded: Vec<_> = pairs(&format!("x={s}"))
-            .map(|(_, v)| v.into_owned())
-            .collect();
+        let decoded: Vec<_> = pairs(&format!("x={s}")).map(|(_, v)| v).collect();
         assert_eq!(decoded, [value]);
     }
 }

@@ -3,7 +3,7 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use super::{present, provider_value, string_option, string_value, to_js};
+use super::{provider_value, string_value, to_js};
 use crate::callback::{self as core_callback, CallbackOptions, ParamNames, MAX_INPUT_LEN};
 use crate::error::Error;
 
@@ -15,17 +15,15 @@ extern "C" {
     #[wasm_bindgen(js_name = callbackObject)]
     fn callback_object(fields: &str) -> Callback;
 
-    /// `[provider, expectedSessionId, expectedState, params]` of the options, read in one
-    /// crossing with no key strings to decode (parseCallback is the hot call); `undefined` when
-    /// there are no options.
+    /// `[provider, expectedSessionId, expectedState, params, text]`: the options read in one
+    /// crossing with no key strings to decode (parseCallback is the hot call), each `undefined`
+    /// when absent. `params` comes as its names `[sessionId, status, reason?]`, each a non-empty
+    /// string, or `false` when one is not. `text` is the text of `input`, a string, `URL` (its
+    /// search) or `URLSearchParams`: `null` for a string longer than `max_len` UTF-16 units
+    /// (refused before it is copied into wasm memory: it is also longer than `max_len` UTF-8
+    /// bytes), `undefined` for anything else.
     #[wasm_bindgen(js_name = callbackOptionValues)]
-    fn callback_option_values(options: &JsValue) -> Option<js_sys::Array>;
-
-    /// The text of a string, `URL` (its search) or `URLSearchParams`; `null` for a string
-    /// longer than `max_len` UTF-16 units (refused before it is copied into wasm memory: it is
-    /// also longer than `max_len` UTF-8 bytes), `undefined` for anything else.
-    #[wasm_bindgen(js_name = callbackInputText)]
-    fn callback_input_text(input: &JsValue, max_len: u32) -> JsValue;
+    fn callback_option_values(options: &JsValue, input: &JsValue, max_len: u32) -> js_sys::Array;
 }
 
 #[wasm_bindgen]
@@ -43,16 +41,6 @@ extern "C" {
     pub type Callback;
 }
 
-/// The text to parse from whichever input form was given.
-fn callback_text(input: &JsValue) -> Result<String, Error> {
-    let text = callback_input_text(input, MAX_INPUT_LEN as u32);
-    match text.as_string() {
-        Some(text) => Ok(text),
-        None if text.is_null() => Err(Error::InputTooLong),
-        None => Err(Error::InvalidInput),
-    }
-}
-
 /// Parses and validates the query a provider appends to the return URL.
 ///
 /// The result is a hint, not a verdict: confirm the session server-side before acting on it.
@@ -66,14 +54,14 @@ pub fn parse_callback(
 }
 
 fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, Error> {
-    let text = callback_text(input)?;
-    let values = callback_option_values(options);
-    let value = |i| {
-        values
-            .as_ref()
-            .map(|values: &js_sys::Array| values.get(i))
-            .filter(|v| !v.is_undefined() && !v.is_null())
+    let values = callback_option_values(options, input, MAX_INPUT_LEN as u32);
+    let text = values.get(4);
+    let text = match text.as_string() {
+        Some(text) => text,
+        None if text.is_null() => return Err(Error::InputTooLong),
+        None => return Err(Error::InvalidInput),
     };
+    let value = |i| option_value(&values, i);
     let provider = provider_value(value(0))?;
     let expected_session_id = string_value(value(1), "expectedSessionId")?;
     let expected_state = string_value(value(2), "expectedState")?;
@@ -89,6 +77,11 @@ fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, 
     )
 }
 
+/// The `i`th of the option values, `None` when absent (`undefined` or `null`).
+fn option_value(values: &js_sys::Array, i: u32) -> Option<JsValue> {
+    Some(values.get(i)).filter(|v| !v.is_undefined() && !v.is_null())
+}
+
 /// The `params` option (`{ sessionId, status, reason? }`), read into owned names.
 pub(super) struct ParamNamesOption {
     session_id: String,
@@ -98,23 +91,24 @@ pub(super) struct ParamNamesOption {
 
 impl ParamNamesOption {
     pub(super) fn read(options: &JsValue) -> Result<Option<Self>, Error> {
-        Self::read_value(present(options, "params"))
+        let values = callback_option_values(options, &JsValue::UNDEFINED, 0);
+        Self::read_value(option_value(&values, 3))
     }
 
-    fn read_value(params: Option<JsValue>) -> Result<Option<Self>, Error> {
-        let Some(params) = params else {
+    /// The names as `callbackOptionValues` gives them.
+    fn read_value(names: Option<JsValue>) -> Result<Option<Self>, Error> {
+        let Some(names) = names else {
             return Ok(None);
         };
-        let invalid = Error::InvalidOption { option: "params" };
-        let name = |key| match string_option(&params, key) {
-            Ok(Some(name)) if !name.is_empty() => Ok(Some(name)),
-            Ok(None) => Ok(None),
-            _ => Err(invalid),
-        };
+        if names.as_bool().is_some() {
+            return Err(Error::InvalidOption { option: "params" });
+        }
+        let names: js_sys::Array = names.unchecked_into();
+        let name = |i| names.get(i).as_string();
         Ok(Some(ParamNamesOption {
-            session_id: name("sessionId")?.ok_or(invalid)?,
-            status: name("status")?.ok_or(invalid)?,
-            reason: name("reason")?,
+            session_id: name(0).unwrap_or_default(),
+            status: name(1).unwrap_or_default(),
+            reason: name(2),
         }))
     }
 
@@ -139,12 +133,11 @@ pub(super) fn callback_object_of(text: &str, options: &CallbackOptions) -> Resul
         cb.raw_reason.as_deref().unwrap_or(""),
         cb.state.as_deref().unwrap_or(""),
     ];
-    let mut joined = String::with_capacity(fields.iter().map(|f| f.len() + 1).sum());
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            joined.push('\u{1f}');
-        }
+    // Each field ends with the separator: the last, empty, piece is ignored by callbackObject.
+    let mut joined = String::new();
+    for field in fields {
         joined.push_str(field);
+        joined.push('\u{1f}');
     }
     Ok(callback_object(&joined))
 }

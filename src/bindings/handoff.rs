@@ -238,7 +238,7 @@ fn state_of_return_url(return_url: &str, owned: &OwnedHandoffOptions) -> Result<
     let query = query.split_once('#').map_or(query, |(q, _)| q);
     let mut states = pairs(query).filter(|(name, _)| name == STATE_PARAM);
     match (states.next(), states.next()) {
-        (Some((_, state)), None) if is_made_state(&state) => Ok(String::from(state)),
+        (Some((_, state)), None) if is_made_state(&state) => Ok(state),
         _ => Err(Error::InvalidOption {
             option: "returnUrl",
         }),

@@ -51,12 +51,14 @@ export function option(options, key) {
   return options == null ? undefined : options[key];
 }
 
-// parseCallback's options in one crossing, no key strings to decode (bindings/callback.rs).
-export function callbackOptionValues(options) {
-  return options == null ? undefined : [options.provider, options.expectedSessionId, options.expectedState, options.params];
+// parseCallback's options and input text in one crossing, no key strings to decode
+// (bindings/callback.rs): `params` as its names (paramNames), the input as callbackInputText.
+export function callbackOptionValues(options, input, maxLen) {
+  const o = options ?? {};
+  return [o.provider, o.expectedSessionId, o.expectedState, paramNames(o.params), callbackInputText(input, maxLen)];
 }
 
-export function callbackInputText(input, maxLen) {
+function callbackInputText(input, maxLen) {
   if (typeof input === "string") return input.length > maxLen ? null : input;
   if (input instanceof URL) return input.search;
   if (input instanceof URLSearchParams) return input.toString();
@@ -80,7 +82,7 @@ export function sessionPlan(url, body, key, apiVersion, timeoutMs, maxRetries, m
   return { url, body, headers, timeoutMs, maxRetries, maxDelayMs, provider, allowInsecureLocalhost };
 }
 
-// Area C (handoff): the options of buildHandoffUrl, beginHandoff, buildReturnUrl and
+// The options of buildHandoffUrl, beginHandoff, buildReturnUrl and
 // completeHandoff, and beginHandoff's and completeHandoff's host calls, one crossing each.
 
 // The options named in `keys`, each behind its kind (s, a, b, n, p: see OptionValues in
@@ -139,4 +141,21 @@ export function takePending() {
   } catch {}
   if (record === null || typeof record != "object") record = {};
   return [location.href, record.state, record.sessionId, record.createdAt];
+}
+
+// parseCallback and completeHandoff: the `params` option.
+
+// The names of a `params` option: [sessionId, status, reason?] when each is a non-empty string
+// (reason may be absent), false when one is not (read in order, up to the first bad one); an
+// absent `params` as it is.
+function paramNames(params) {
+  if (params == null) return params;
+  const names = [];
+  for (const key of ["sessionId", "status", "reason"]) {
+    const name = params[key];
+    if (key === "reason" && name == null) break;
+    if (typeof name !== "string" || name === "") return false;
+    names.push(name);
+  }
+  return names;
 }

@@ -166,6 +166,14 @@ test("Verifa: the caller names the return parameters; the status is its own word
   for (const bad of [{}, { sessionId: "s" }, { sessionId: "", status: "t" }, { sessionId: "s", status: 5 }, "names"]) {
     assert.throws(() => parseCallback("?s=1&t=2", { provider: "verifa", params: bad }), (e) => e.code === "invalid_option" && e.field === "params", JSON.stringify(bad));
   }
+  // The reason's name may be absent (undefined or null), not empty or of another type.
+  for (const reason of [undefined, null]) {
+    assert.equal(parseCallback("?s=1&t=2", { provider: "verifa", params: { sessionId: "s", status: "t", reason } }).sessionId, "1");
+  }
+  for (const reason of ["", 5, false, {}]) {
+    const params = { sessionId: "s", status: "t", reason };
+    assert.throws(() => parseCallback("?s=1&t=2", { provider: "verifa", params }), (e) => e.code === "invalid_option" && e.field === "params", String(reason));
+  }
   assert.throws(
     () => parseCallback("?verifa_session=a&verifa_status=x&verifa_status=y", { provider: "verifa", params }),
     (e) => e.code === "duplicate_parameter" && e.param === "params.status",

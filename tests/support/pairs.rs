@@ -21,7 +21,5 @@ pub fn js_pairs(iterable: &JsValue) -> Vec<(String, String)> {
 
 /// The pairs the crate's decoder reads from `query`.
 pub fn our_pairs(query: &str) -> Vec<(String, String)> {
-    pairs(query)
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
-        .collect()
+    pairs(query).collect()
 }
