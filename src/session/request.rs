@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::json::Json;
+use crate::json::{push_string, Json};
 use crate::provider::{Provider, DIDIT_LANGUAGES};
 use crate::time::is_date;
 use crate::web_url::{parse_strict, HttpAllowed};
@@ -154,8 +154,9 @@ pub fn normalize_request(
         Provider::Didit => DIDIT_FIELDS,
         Provider::Verifa => VERIFA_FIELDS,
     };
-    let body = check_object(members, shape, allow_insecure_localhost, None)?;
-    Ok(body.to_text())
+    let mut body = String::new();
+    check_object(members, shape, allow_insecure_localhost, None, &mut body)?;
+    Ok(body)
 }
 
 /// How a field of a provider's request is checked.
@@ -332,15 +333,17 @@ fn member_name(field: &str) -> &str {
     field.rsplit_once('.').map_or(field, |(_, name)| name)
 }
 
-/// Checks an object against `shape` and returns it with only the given fields, named as sent,
-/// in the shape's order. An unknown member is refused: at the top level by its position (the
-/// caller names it), inside a nested object by that object's field (`parent`).
+/// Checks an object against `shape` and appends it to `out` with only the given fields, named
+/// as sent, in the shape's order. An unknown member is refused: at the top level by its position
+/// (the caller names it), inside a nested object by that object's field (`parent`). Written as
+/// it is checked: no checked copy of the tree is built.
 fn check_object(
     members: &[(String, Json)],
     shape: &'static [Field],
     allow_insecure_localhost: bool,
     parent: Option<&'static str>,
-) -> Result<Json, Error> {
+    out: &mut String,
+) -> Result<(), Error> {
     let spellings = |&(field, alias, _, _): &Field| [member_name(field), member_name(alias)];
     for (index, (name, _)) in members.iter().enumerate() {
         if !shape.iter().any(|f| spellings(f).contains(&name.as_str())) {
@@ -358,36 +361,43 @@ fn check_object(
             .find(|(n, v)| n == name && *v != Json::Null)
             .map(|(_, v)| v)
     };
-    let mut out = Vec::new();
+    let mut separator = '{';
     for f @ &(field, _, rule, required) in shape {
         let [name, alias] = spellings(f);
         match given(alias).or_else(|| given(name)) {
-            Some(value) => out.push((
-                String::from(name),
-                check(field, rule, value, allow_insecure_localhost)?,
-            )),
+            Some(value) => {
+                out.push(separator);
+                separator = ',';
+                push_string(out, name);
+                out.push(':');
+                check(field, rule, value, allow_insecure_localhost, out)?;
+            }
             None if required => return Err(Error::InvalidRequest { field }),
             None => {}
         }
     }
-    Ok(Json::Object(out))
+    if separator == '{' {
+        out.push('{');
+    }
+    out.push('}');
+    Ok(())
 }
 
-/// Checks one value; returns what is sent (canonical URLs, everything else as given).
+/// Checks one value and appends what is sent (canonical URLs, everything else as given).
 fn check(
     field: &'static str,
     rule: Rule,
     value: &Json,
     allow_insecure_localhost: bool,
-) -> Result<Json, Error> {
-    let invalid = Error::InvalidRequest { field };
+    out: &mut String,
+) -> Result<(), Error> {
     let text = value.as_str();
     let ok = match (rule, value) {
         (Rule::AnyJson, _) | (Rule::Flag, Json::Bool(_)) | (Rule::AnyObject, Json::Object(_)) => {
             true
         }
         (Rule::Object(shape), Json::Object(members)) => {
-            return check_object(members, shape, allow_insecure_localhost, Some(field));
+            return check_object(members, shape, allow_insecure_localhost, Some(field), out);
         }
         (Rule::Codes, Json::Array(items)) => {
             items.iter().all(|item| item.as_str().is_some_and(is_code))
@@ -395,7 +405,10 @@ fn check(
         (Rule::HttpsUrl | Rule::ReturnUrl, Json::Str(url)) => {
             let http = HttpAllowed::localhost_if(allow_insecure_localhost);
             match parse_strict(url, field, http) {
-                Ok(url) => return Ok(Json::Str(url.into_href())),
+                Ok(url) => {
+                    push_string(out, url.href());
+                    return Ok(());
+                }
                 Err(_) => matches!(rule, Rule::ReturnUrl) && is_app_return_url(url),
             }
         }
@@ -415,9 +428,10 @@ fn check(
         _ => false,
     };
     if ok {
-        Ok(value.clone())
+        value.write(out);
+        Ok(())
     } else {
-        Err(invalid)
+        Err(Error::InvalidRequest { field })
     }
 }
 
