@@ -67,8 +67,27 @@ pub fn normalize_session_request(
 /// Free text: not blank, at most `max` characters, no control characters. (ASCII notions of
 /// blank and letter throughout this module: Unicode's tables would cost the wasm build more
 /// than everything else in it.)
+///
+/// Read byte by byte (no char decoding, no `chars().count()`): a character is a byte that does
+/// not continue a UTF-8 sequence, and the controls (Unicode `Cc`) are the bytes below 0x20, 0x7F
+/// and U+0080 to U+009F (0xC2 then 0x80 to 0x9F). Blank means only spaces: the other ASCII
+/// whitespace is control.
 pub(crate) fn is_text(s: &str, max: usize) -> bool {
-    !s.trim_ascii().is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control)
+    let (mut chars, mut blank, mut previous) = (0, true, 0u8);
+    for &b in s.as_bytes() {
+        if is_control_byte(previous, b) {
+            return false;
+        }
+        chars += usize::from(b & 0xc0 != 0x80);
+        blank &= b == b' ';
+        previous = b;
+    }
+    !blank && chars <= max
+}
+
+/// Whether byte `b`, after byte `previous`, ends a control character (Unicode `Cc`) in UTF-8.
+fn is_control_byte(previous: u8, b: u8) -> bool {
+    b < 0x20 || b == 0x7f || (previous == 0xc2 && (0x80..0xa0).contains(&b))
 }
 
 /// `local@domain.tld`: one `@`, a local part of 1 to 64 characters without spaces, quotes or
@@ -500,4 +519,42 @@ fn is_app_return_url(s: &str) -> bool {
         && !BROWSER_SCHEMES.contains(&scheme)
         && s.len() <= 2048
         && rest.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    /// Every string of up to `len` characters from `alphabet`.
+    pub(crate) fn strings(alphabet: &[char], len: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = all.clone();
+        for _ in 0..len {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |&c| alloc::format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    #[test]
+    fn is_text_reads_bytes_as_the_char_definition_does() {
+        let by_chars = |s: &str, max| {
+            !s.trim_ascii().is_empty()
+                && s.chars().count() <= max
+                && !s.chars().any(char::is_control)
+        };
+        let alphabet = [
+            ' ', 'a', '\t', '\n', '\u{c}', '\r', '\0', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}',
+            '\u{9f}', '\u{a0}', '\u{bf}', '\u{c2}', 'é', '\u{202e}', '😀',
+        ];
+        for s in strings(&alphabet, 3) {
+            for max in 0..4 {
+                assert_eq!(is_text(&s, max), by_chars(&s, max), "{s:?} {max}");
+            }
+        }
+    }
 }
