@@ -24,16 +24,18 @@ use crate::web_url::{parse_strict, HttpAllowed};
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
-    #[allow(clippy::too_many_arguments)]
+    /// The Session object, with `JSON.parse(text)` as `raw` and, for deepidv, its `links` (an
+    /// empty array when absent). `text` is the answer the core read: a JSON text the strict
+    /// reader accepted, so `JSON.parse` takes it too.
     #[wasm_bindgen(js_name = sessionObject)]
     fn session_object(
         id: &str,
         session_url: &str,
         external_id: Option<&str>,
-        links: &JsValue,
         expires_at: Option<&str>,
         qr_code_data_url: Option<&str>,
-        raw: &JsValue,
+        text: &str,
+        with_links: bool,
     ) -> JsValue;
 }
 
@@ -117,7 +119,7 @@ extern "C" {
         timeout_ms: f64,
         max_retries: u32,
         max_delay_ms: u32,
-        provider: &str,
+        provider: u8,
         allow_insecure_localhost: bool,
     ) -> JsValue;
 }
@@ -178,21 +180,30 @@ pub fn create_session_plan(
             timeout_ms,
             max_retries,
             max_delay_ms,
-            provider.as_str(),
+            provider as u8,
             insecure,
         ))
     };
     plan().map_err(to_js)
 }
 
+/// How an attempt ended, in the numbers session.js passes: an answer, or why there is none.
+const ANSWERED: u8 = 0;
+const ABORTED: u8 = 1;
+const TIMED_OUT: u8 = 2;
+
 /// After an attempt: the Session (on a 2xx answer that is one), a number of milliseconds to
-/// wait before the next attempt, or a thrown `IdvError`.
+/// wait before the next attempt, or a thrown `IdvError`. The plan's policy comes back as plain
+/// numbers (no object to read key by key); `provider` is its index in [`Provider::ALL`].
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = __createSessionStep, skip_typescript)]
 pub fn create_session_step(
-    plan: &JsValue,
+    max_retries: u32,
+    max_delay_ms: u32,
+    provider: u8,
+    allow_insecure_localhost: bool,
     attempt: u32,
-    failure: Option<String>,
+    failure: u8,
     status: u16,
     text: &str,
     retry_after: Option<String>,
@@ -200,29 +211,28 @@ pub fn create_session_step(
     now_ms: f64,
     random: f64,
 ) -> Result<JsValue, JsValue> {
-    let outcome = match failure.as_deref() {
-        Some("aborted") => Attempt::Aborted,
-        Some("timeout") => Attempt::TimedOut,
-        Some(_) => Attempt::NetworkError,
-        None => Attempt::Answered {
+    let outcome = match failure {
+        ANSWERED => Attempt::Answered {
             status,
             retry_after: retry_after.as_deref(),
             rate_limit_reset: rate_limit_reset.as_deref(),
         },
+        ABORTED => Attempt::Aborted,
+        TIMED_OUT => Attempt::TimedOut,
+        _ => Attempt::NetworkError,
     };
     let policy = RetryPolicy {
-        max_retries: option(plan, "maxRetries").as_f64().unwrap_or(0.0) as u32,
-        max_delay_ms: option(plan, "maxDelayMs").as_f64().unwrap_or(0.0) as u32,
+        max_retries,
+        max_delay_ms,
     };
     match next_step(attempt, outcome, policy, now_ms, random) {
         Step::Retry { delay_ms } => Ok(JsValue::from(delay_ms)),
         Step::Accept => {
-            let insecure = option(plan, "allowInsecureLocalhost").is_truthy();
-            let provider = provider_option(plan)
-                .ok()
-                .flatten()
+            let provider = Provider::ALL
+                .get(usize::from(provider))
+                .copied()
                 .unwrap_or(Provider::Deepidv);
-            session_of_answer(text, status, provider, insecure).map_err(to_js)
+            session_of_answer(text, status, provider, allow_insecure_localhost).map_err(to_js)
         }
         Step::Fail(Error::BadRequest { .. }) => Err(rejection(text)),
         Step::Fail(error) => Err(to_js(error)),
@@ -239,24 +249,14 @@ fn session_of_answer(
     let invalid = Error::InvalidResponse { status };
     let answer = Json::parse(text).ok_or(invalid)?;
     let session = session_from_json(provider, &answer, status, allow_insecure_localhost)?;
-    let raw = js_sys::JSON::parse(text).map_err(|_| invalid)?;
-    let links = match provider {
-        Provider::Deepidv => option(&raw, "links"),
-        _ => JsValue::UNDEFINED,
-    };
-    let links = if provider == Provider::Deepidv && links.is_undefined() {
-        js_sys::Array::new().into()
-    } else {
-        links
-    };
     Ok(session_object(
         &session.id,
         &session.session_url,
         session.external_id.as_deref(),
-        &links,
         session.expires_at.as_deref(),
         session.qr_code_data_url.as_deref(),
-        &raw,
+        text,
+        provider == Provider::Deepidv,
     ))
 }
 
