@@ -471,14 +471,15 @@ pub fn is_uuid(s: &str) -> bool {
 
 /// Standard base64 with padding, decoding to at most `max_bytes`.
 pub(crate) fn is_base64(s: &str, max_bytes: usize) -> bool {
-    let body = s.trim_end_matches('=');
-    !s.is_empty()
-        && s.len() % 4 == 0
-        && s.len() - body.len() <= 2
-        && s.len() / 4 * 3 - (s.len() - body.len()) <= max_bytes
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    let b = s.as_bytes();
+    let padding = b.iter().rev().take_while(|&&c| c == b'=').count();
+    !b.is_empty()
+        && b.len() % 4 == 0
+        && padding <= 2
+        && b.len() / 4 * 3 - padding <= max_bytes
+        && b.iter()
+            .take(b.len() - padding)
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
 }
 
 /// A custom app scheme for a mobile return (`myapp://verified`): a scheme of its own (never one
@@ -554,6 +555,25 @@ mod tests {
         for s in strings(&alphabet, 3) {
             for max in 0..4 {
                 assert_eq!(is_text(&s, max), by_chars(&s, max), "{s:?} {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn is_base64_counts_padding_as_trimming_does() {
+        let by_trimming = |s: &str, max: usize| {
+            let body = s.trim_end_matches('=');
+            !s.is_empty()
+                && s.len() % 4 == 0
+                && s.len() - body.len() <= 2
+                && s.len() / 4 * 3 - (s.len() - body.len()) <= max
+                && body
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+        };
+        for s in strings(&['A', 'z', '0', '+', '/', '=', '-', ' ', 'é'], 5) {
+            for max in 0..5 {
+                assert_eq!(is_base64(&s, max), by_trimming(&s, max), "{s:?} {max}");
             }
         }
     }
