@@ -205,12 +205,15 @@ pub fn create_session_step(
     attempt: u32,
     failure: u8,
     status: u16,
-    text: &str,
-    retry_after: Option<String>,
-    rate_limit_reset: Option<String>,
+    text: &JsValue,
+    retry_after: &JsValue,
+    rate_limit_reset: &JsValue,
     now_ms: f64,
     random: f64,
 ) -> Result<JsValue, JsValue> {
+    // The strings cross as plain JS values: less JS glue than `&str` and `Option<String>`.
+    let (retry_after, rate_limit_reset) = (retry_after.as_string(), rate_limit_reset.as_string());
+    let text = text.as_string().unwrap_or_default();
     let outcome = match failure {
         ANSWERED => Attempt::Answered {
             status,
@@ -232,9 +235,9 @@ pub fn create_session_step(
                 .get(usize::from(provider))
                 .copied()
                 .unwrap_or(Provider::Deepidv);
-            session_of_answer(text, status, provider, allow_insecure_localhost).map_err(to_js)
+            session_of_answer(&text, status, provider, allow_insecure_localhost).map_err(to_js)
         }
-        Step::Fail(Error::BadRequest { .. }) => Err(rejection(text)),
+        Step::Fail(Error::BadRequest { .. }) => Err(rejection(&text)),
         Step::Fail(error) => Err(to_js(error)),
     }
 }
