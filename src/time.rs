@@ -40,9 +40,7 @@ pub(crate) fn decimal(s: &str) -> Option<u64> {
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) to Unix ms.
 pub fn http_date_ms(s: &str) -> Option<f64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
     let mut parts = s.split(' ');
     let (_weekday, day, month, year, time, zone) = (
         parts.next()?,
@@ -55,7 +53,7 @@ pub fn http_date_ms(s: &str) -> Option<f64> {
     if parts.next().is_some() || zone != "GMT" {
         return None;
     }
-    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+    let month = MONTHS.chunks(3).position(|m| m == month.as_bytes())? as u64 + 1;
     let mut hms = time.split(':').map(decimal);
     let (hour, minute, second) = (hms.next()??, hms.next()??, hms.next()??);
     if hms.next().is_some() || day == 0 || day > 31 || hour > 23 || minute > 59 || second > 60 {
