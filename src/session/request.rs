@@ -377,7 +377,7 @@ fn check_object(
     let given = |name: &str| {
         members
             .iter()
-            .find(|(n, v)| n == name && *v != Json::Null)
+            .find(|(n, v)| n == name && !matches!(v, Json::Null))
             .map(|(_, v)| v)
     };
     let mut separator = '{';
