@@ -54,21 +54,22 @@ extern "C" {
     pub type SessionRequestBody;
 }
 
-/// Validates a request for `provider` and returns its JSON body. The request crosses as the
-/// text `JSON.stringify` makes of it; an unknown top-level field is reported by its name.
-fn request_body(
-    request: &JsValue,
-    provider: Provider,
-    allow_insecure_localhost: bool,
-) -> Result<String, JsValue> {
+/// Reads the `provider` (deepidv when absent) and `allowInsecureLocalhost` options, validates
+/// the request for that provider and returns them with its JSON body. The request crosses as
+/// the text `JSON.stringify` makes of it; an unknown top-level field is reported by its name.
+fn request_body(request: &JsValue, options: &JsValue) -> Result<(String, Provider, bool), JsValue> {
+    let provider = provider_option(options)
+        .map_err(to_js)?
+        .unwrap_or(Provider::Deepidv);
+    let insecure = bool_option(options, "allowInsecureLocalhost").map_err(to_js)?;
     let refused = || to_js(Error::InvalidRequest { field: "request" });
     let text = js_sys::JSON::stringify(request)
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(refused)?;
     let json = Json::parse(&text).ok_or_else(refused)?;
-    normalize_request(provider, &json, allow_insecure_localhost).map_err(|error| {
-        match (error, &json) {
+    let body =
+        normalize_request(provider, &json, insecure).map_err(|error| match (error, &json) {
             (Error::UnknownField { index }, Json::Object(members)) => {
                 let name = members
                     .get(usize::from(index))
@@ -76,15 +77,8 @@ fn request_body(
                 to_js_with(error, error.message(), name)
             }
             _ => to_js(error),
-        }
-    })
-}
-
-/// The `provider` option, deepidv when absent.
-fn session_provider(options: &JsValue) -> Result<Provider, JsValue> {
-    provider_option(options)
-        .map(|p| p.unwrap_or(Provider::Deepidv))
-        .map_err(to_js)
+        })?;
+    Ok((body, provider, insecure))
 }
 
 /// Validates a session request as the provider documents it (deepidv: either spelling,
@@ -96,9 +90,7 @@ pub fn normalize_session_request(
     options: Option<NormalizeSessionRequestOptions>,
 ) -> Result<SessionRequestBody, JsValue> {
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let provider = session_provider(&options)?;
-    let insecure = bool_option(&options, "allowInsecureLocalhost").map_err(to_js)?;
-    let body = request_body(request, provider, insecure)?;
+    let (body, _, _) = request_body(request, &options)?;
     js_sys::JSON::parse(&body).map(JsCast::unchecked_into)
 }
 
@@ -139,9 +131,7 @@ pub fn create_session_plan(
         HttpAllowed::Never
     };
     let proxy = parse_strict(proxy_url, "proxyUrl", http).map_err(to_js)?;
-    let provider = session_provider(options)?;
-    let insecure = bool_option(options, "allowInsecureLocalhost").map_err(to_js)?;
-    let body = request_body(request, provider, insecure)?;
+    let (body, provider, insecure) = request_body(request, options)?;
     let plan = || -> Result<JsValue, Error> {
         // Verifa-Version: the API version date Verifa documents (`004_*`).
         let api_version = match string_option(options, "apiVersion")? {
