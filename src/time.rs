@@ -20,13 +20,10 @@ fn date(b: &[u8]) -> Option<(u64, u64, u64)> {
     }
     let (year, month, day) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
+    // A table, not a match: smaller in wasm.
+    const DAYS: [u8; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = DAYS.get((month as usize).wrapping_sub(1))?;
+    let days = u64::from(*days) + u64::from(month == 2 && leap);
     (1..=days).contains(&day).then_some((year, month, day))
 }
 
