@@ -44,8 +44,8 @@ async function attemptOnce(plan, signal) {
       failure: 0,
       status,
       text: await response.text(),
-      retryAfter: response.headers.get("Retry-After") ?? undefined,
-      rateLimitReset: response.headers.get("X-RateLimit-Reset") ?? undefined,
+      retryAfter: response.headers.get("Retry-After"),
+      rateLimitReset: response.headers.get("X-RateLimit-Reset"),
     };
   } catch {
     const failure = signal?.aborted ? ABORTED : controller.signal.aborted ? TIMED_OUT : NETWORK_ERROR;
