@@ -193,8 +193,8 @@ pub enum Rule {
     Flag,
     /// One of Didit's interface languages.
     DiditLanguage,
-    /// One of a fixed list.
-    OneOf(&'static [&'static str]),
+    /// Didit's `callback_method`: `initiator`, `completer` or `both`.
+    CallbackMethod,
     /// A calendar date, `YYYY-MM-DD`.
     Date,
     /// ISO 3166-1 alpha-2 (two capital letters).
@@ -207,14 +207,16 @@ pub enum Rule {
     HttpsUrl,
     /// An https URL, or a custom app scheme (`myapp://…`) for mobile returns.
     ReturnUrl,
-    /// Base64 of at most this many bytes.
-    Base64(usize),
+    /// Base64 of an image of at most [`MAX_PORTRAIT_BYTES`].
+    Portrait,
     /// Any JSON value, kept as given.
     AnyJson,
     /// A JSON object of anything.
     AnyObject,
-    /// A nested object with these fields.
-    Object(&'static [Field]),
+    /// Didit's `contact_details` object ([`DIDIT_CONTACT`]).
+    ContactDetails,
+    /// Didit's `expected_details` object ([`DIDIT_EXPECTED`]).
+    ExpectedDetails,
 }
 
 /// A request field: the name sent (dotted for nested fields, as errors report it), a second
@@ -238,6 +240,9 @@ pub const DEEPIDV_FIELDS: &[Field] = &[
 
 const CALLBACK_METHODS: &[&str] = &["initiator", "completer", "both"];
 
+/// The largest `portrait_image` Didit takes, decoded.
+pub const MAX_PORTRAIT_BYTES: usize = 2 * 1024 * 1024;
+
 /// Didit's `POST /v3/session/` body (`003_*`).
 pub const DIDIT_FIELDS: &[Field] = &[
     ("workflow_id", "workflow_id", Rule::Uuid, true),
@@ -246,7 +251,7 @@ pub const DIDIT_FIELDS: &[Field] = &[
     (
         "callback_method",
         "callback_method",
-        Rule::OneOf(CALLBACK_METHODS),
+        Rule::CallbackMethod,
         false,
     ),
     ("metadata", "metadata", Rule::AnyJson, false),
@@ -254,21 +259,16 @@ pub const DIDIT_FIELDS: &[Field] = &[
     (
         "contact_details",
         "contact_details",
-        Rule::Object(DIDIT_CONTACT),
+        Rule::ContactDetails,
         false,
     ),
     (
         "expected_details",
         "expected_details",
-        Rule::Object(DIDIT_EXPECTED),
+        Rule::ExpectedDetails,
         false,
     ),
-    (
-        "portrait_image",
-        "portrait_image",
-        Rule::Base64(2 * 1024 * 1024),
-        false,
-    ),
+    ("portrait_image", "portrait_image", Rule::Portrait, false),
 ];
 
 const DIDIT_CONTACT: &[Field] = &[
@@ -415,7 +415,11 @@ fn check(
         (Rule::AnyJson, _) | (Rule::Flag, Json::Bool(_)) | (Rule::AnyObject, Json::Object(_)) => {
             true
         }
-        (Rule::Object(shape), Json::Object(members)) => {
+        (Rule::ContactDetails | Rule::ExpectedDetails, Json::Object(members)) => {
+            let shape = match rule {
+                Rule::ContactDetails => DIDIT_CONTACT,
+                _ => DIDIT_EXPECTED,
+            };
             return check_object(members, shape, allow_insecure_localhost, Some(field), out);
         }
         (Rule::Codes, Json::Array(items)) => {
@@ -437,11 +441,11 @@ fn check(
             Rule::Email => is_plausible_email(s),
             Rule::Phone => is_e164(s),
             Rule::DiditLanguage => DIDIT_LANGUAGES.contains(&s),
-            Rule::OneOf(values) => values.contains(&s),
+            Rule::CallbackMethod => CALLBACK_METHODS.contains(&s),
             Rule::Date => is_date(s),
             Rule::Alpha2 => s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
             Rule::Alpha3 => s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()),
-            Rule::Base64(max) => is_base64(s, max),
+            Rule::Portrait => is_base64(s, MAX_PORTRAIT_BYTES),
             _ => false,
         }),
         _ => false,
