@@ -213,9 +213,9 @@ pub enum Rule {
     AnyJson,
     /// A JSON object of anything.
     AnyObject,
-    /// Didit's `contact_details` object ([`DIDIT_CONTACT`]).
+    /// Didit's `contact_details` object (`DIDIT_CONTACT`).
     ContactDetails,
-    /// Didit's `expected_details` object ([`DIDIT_EXPECTED`]).
+    /// Didit's `expected_details` object (`DIDIT_EXPECTED`).
     ExpectedDetails,
 }
 
