@@ -65,17 +65,21 @@ function callbackInputText(input, maxLen) {
   return undefined;
 }
 
-// The Session: one shape for every provider; keys without a value are left out.
-export function sessionObject(id, sessionUrl, externalId, links, expiresAt, qrCodeDataUrl, raw) {
+// The Session: one shape for every provider; keys without a value are left out. `text` is the
+// answer the core read and checked (valid JSON for JSON.parse: no try needed).
+export function sessionObject(id, sessionUrl, externalId, expiresAt, qrCodeDataUrl, text, withLinks) {
+  const raw = JSON.parse(text);
   const session = { id, sessionUrl };
   if (externalId !== undefined) session.externalId = externalId;
-  if (links !== undefined) session.links = links;
+  if (withLinks) session.links = raw.links === undefined ? [] : raw.links;
   if (expiresAt !== undefined) session.expiresAt = expiresAt;
   if (qrCodeDataUrl !== undefined) session.qrCodeDataUrl = qrCodeDataUrl;
   session.raw = raw;
   return session;
 }
 
+// The plan createSession follows (pkg-template/session.js); `provider` is an index, passed back
+// to each step with the retry policy.
 export function sessionPlan(url, body, key, apiVersion, timeoutMs, maxRetries, maxDelayMs, provider, allowInsecureLocalhost) {
   const headers = { "Content-Type": "application/json", "Idempotency-Key": key };
   if (apiVersion !== undefined) headers["Verifa-Version"] = apiVersion;

@@ -24,16 +24,18 @@ use crate::web_url::{parse_strict, HttpAllowed};
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
-    #[allow(clippy::too_many_arguments)]
+    /// The Session object, with `JSON.parse(text)` as `raw` and, for deepidv, its `links` (an
+    /// empty array when absent). `text` is the answer the core read: a JSON text the strict
+    /// reader accepted, so `JSON.parse` takes it too.
     #[wasm_bindgen(js_name = sessionObject)]
     fn session_object(
         id: &str,
         session_url: &str,
         external_id: Option<&str>,
-        links: &JsValue,
         expires_at: Option<&str>,
         qr_code_data_url: Option<&str>,
-        raw: &JsValue,
+        text: &str,
+        with_links: bool,
     ) -> JsValue;
 }
 
@@ -52,21 +54,22 @@ extern "C" {
     pub type SessionRequestBody;
 }
 
-/// Validates a request for `provider` and returns its JSON body. The request crosses as the
-/// text `JSON.stringify` makes of it; an unknown top-level field is reported by its name.
-fn request_body(
-    request: &JsValue,
-    provider: Provider,
-    allow_insecure_localhost: bool,
-) -> Result<String, JsValue> {
+/// Reads the `provider` (deepidv when absent) and `allowInsecureLocalhost` options, validates
+/// the request for that provider and returns them with its JSON body. The request crosses as
+/// the text `JSON.stringify` makes of it; an unknown top-level field is reported by its name.
+fn request_body(request: &JsValue, options: &JsValue) -> Result<(String, Provider, bool), JsValue> {
+    let provider = provider_option(options)
+        .map_err(to_js)?
+        .unwrap_or(Provider::Deepidv);
+    let insecure = bool_option(options, "allowInsecureLocalhost").map_err(to_js)?;
     let refused = || to_js(Error::InvalidRequest { field: "request" });
     let text = js_sys::JSON::stringify(request)
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(refused)?;
     let json = Json::parse(&text).ok_or_else(refused)?;
-    normalize_request(provider, &json, allow_insecure_localhost).map_err(|error| {
-        match (error, &json) {
+    let body =
+        normalize_request(provider, &json, insecure).map_err(|error| match (error, &json) {
             (Error::UnknownField { index }, Json::Object(members)) => {
                 let name = members
                     .get(usize::from(index))
@@ -74,15 +77,8 @@ fn request_body(
                 to_js_with(error, error.message(), name)
             }
             _ => to_js(error),
-        }
-    })
-}
-
-/// The `provider` option, deepidv when absent.
-fn session_provider(options: &JsValue) -> Result<Provider, JsValue> {
-    provider_option(options)
-        .map(|p| p.unwrap_or(Provider::Deepidv))
-        .map_err(to_js)
+        })?;
+    Ok((body, provider, insecure))
 }
 
 /// Validates a session request as the provider documents it (deepidv: either spelling,
@@ -94,9 +90,7 @@ pub fn normalize_session_request(
     options: Option<NormalizeSessionRequestOptions>,
 ) -> Result<SessionRequestBody, JsValue> {
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let provider = session_provider(&options)?;
-    let insecure = bool_option(&options, "allowInsecureLocalhost").map_err(to_js)?;
-    let body = request_body(request, provider, insecure)?;
+    let (body, _, _) = request_body(request, &options)?;
     js_sys::JSON::parse(&body).map(JsCast::unchecked_into)
 }
 
@@ -117,7 +111,7 @@ extern "C" {
         timeout_ms: f64,
         max_retries: u32,
         max_delay_ms: u32,
-        provider: &str,
+        provider: u8,
         allow_insecure_localhost: bool,
     ) -> JsValue;
 }
@@ -137,9 +131,7 @@ pub fn create_session_plan(
         HttpAllowed::Never
     };
     let proxy = parse_strict(proxy_url, "proxyUrl", http).map_err(to_js)?;
-    let provider = session_provider(options)?;
-    let insecure = bool_option(options, "allowInsecureLocalhost").map_err(to_js)?;
-    let body = request_body(request, provider, insecure)?;
+    let (body, provider, insecure) = request_body(request, options)?;
     let plan = || -> Result<JsValue, Error> {
         // Verifa-Version: the API version date Verifa documents (`004_*`).
         let api_version = match string_option(options, "apiVersion")? {
@@ -178,53 +170,64 @@ pub fn create_session_plan(
             timeout_ms,
             max_retries,
             max_delay_ms,
-            provider.as_str(),
+            provider as u8,
             insecure,
         ))
     };
     plan().map_err(to_js)
 }
 
+/// How an attempt ended, in the numbers session.js passes: an answer, or why there is none.
+const ANSWERED: u8 = 0;
+const ABORTED: u8 = 1;
+const TIMED_OUT: u8 = 2;
+
 /// After an attempt: the Session (on a 2xx answer that is one), a number of milliseconds to
-/// wait before the next attempt, or a thrown `IdvError`.
+/// wait before the next attempt, or a thrown `IdvError`. The plan's policy comes back as plain
+/// numbers (no object to read key by key); `provider` is its index in [`Provider::ALL`].
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = __createSessionStep, skip_typescript)]
 pub fn create_session_step(
-    plan: &JsValue,
+    max_retries: u32,
+    max_delay_ms: u32,
+    provider: u8,
+    allow_insecure_localhost: bool,
     attempt: u32,
-    failure: Option<String>,
+    failure: u8,
     status: u16,
-    text: &str,
-    retry_after: Option<String>,
-    rate_limit_reset: Option<String>,
+    text: &JsValue,
+    retry_after: &JsValue,
+    rate_limit_reset: &JsValue,
     now_ms: f64,
     random: f64,
 ) -> Result<JsValue, JsValue> {
-    let outcome = match failure.as_deref() {
-        Some("aborted") => Attempt::Aborted,
-        Some("timeout") => Attempt::TimedOut,
-        Some(_) => Attempt::NetworkError,
-        None => Attempt::Answered {
+    // The strings cross as plain JS values: less JS glue than `&str` and `Option<String>`.
+    let (retry_after, rate_limit_reset) = (retry_after.as_string(), rate_limit_reset.as_string());
+    let text = text.as_string().unwrap_or_default();
+    let outcome = match failure {
+        ANSWERED => Attempt::Answered {
             status,
             retry_after: retry_after.as_deref(),
             rate_limit_reset: rate_limit_reset.as_deref(),
         },
+        ABORTED => Attempt::Aborted,
+        TIMED_OUT => Attempt::TimedOut,
+        _ => Attempt::NetworkError,
     };
     let policy = RetryPolicy {
-        max_retries: option(plan, "maxRetries").as_f64().unwrap_or(0.0) as u32,
-        max_delay_ms: option(plan, "maxDelayMs").as_f64().unwrap_or(0.0) as u32,
+        max_retries,
+        max_delay_ms,
     };
     match next_step(attempt, outcome, policy, now_ms, random) {
         Step::Retry { delay_ms } => Ok(JsValue::from(delay_ms)),
         Step::Accept => {
-            let insecure = option(plan, "allowInsecureLocalhost").is_truthy();
-            let provider = provider_option(plan)
-                .ok()
-                .flatten()
+            let provider = Provider::ALL
+                .get(usize::from(provider))
+                .copied()
                 .unwrap_or(Provider::Deepidv);
-            session_of_answer(text, status, provider, insecure).map_err(to_js)
+            session_of_answer(&text, status, provider, allow_insecure_localhost).map_err(to_js)
         }
-        Step::Fail(Error::BadRequest { .. }) => Err(rejection(text)),
+        Step::Fail(Error::BadRequest { .. }) => Err(rejection(&text)),
         Step::Fail(error) => Err(to_js(error)),
     }
 }
@@ -239,24 +242,14 @@ fn session_of_answer(
     let invalid = Error::InvalidResponse { status };
     let answer = Json::parse(text).ok_or(invalid)?;
     let session = session_from_json(provider, &answer, status, allow_insecure_localhost)?;
-    let raw = js_sys::JSON::parse(text).map_err(|_| invalid)?;
-    let links = match provider {
-        Provider::Deepidv => option(&raw, "links"),
-        _ => JsValue::UNDEFINED,
-    };
-    let links = if provider == Provider::Deepidv && links.is_undefined() {
-        js_sys::Array::new().into()
-    } else {
-        links
-    };
     Ok(session_object(
         &session.id,
         &session.session_url,
         session.external_id.as_deref(),
-        &links,
         session.expires_at.as_deref(),
         session.qr_code_data_url.as_deref(),
-        &raw,
+        text,
+        provider == Provider::Deepidv,
     ))
 }
 

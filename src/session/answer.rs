@@ -76,9 +76,36 @@ pub fn session_from_answer(
     })
 }
 
+/// The members each provider's answer is read from, by [`Provider`] index: the six of
+/// [`AnswerFields`] in its order, then Verifa's `expires_at` and `qr_code_data_url` (`""`: none).
+const ANSWER_KEYS: [[&str; 8]; 3] = [
+    [
+        "idv_id",
+        "id",
+        "session_url",
+        "sessionUrl",
+        "externalId",
+        "external_id",
+        "",
+        "",
+    ],
+    ["", "session_id", "url", "", "", "", "", ""],
+    [
+        "",
+        "id",
+        "capture_url",
+        "",
+        "",
+        "external_ref",
+        "expires_at",
+        "qr_code_data_url",
+    ],
+];
+
 /// Reads the session from a 2xx answer's JSON body, for `provider`: deepidv's `idv_id`/`id` and
 /// `session_url`/`sessionUrl` (`links` an array when present), Didit's `session_id` and `url`,
-/// Verifa's `id`, `capture_url`, `expires_at` and `qr_code_data_url`.
+/// Verifa's `id`, `capture_url`, `expires_at` and `qr_code_data_url`. Each member read must be a
+/// string or null (null counts as absent).
 pub fn session_from_json(
     provider: Provider,
     answer: &Json,
@@ -86,57 +113,47 @@ pub fn session_from_json(
     allow_insecure_localhost: bool,
 ) -> Result<Session, Error> {
     let invalid = Error::InvalidResponse { status };
-    let text = |key| match answer.get(key) {
-        None | Some(Json::Null) => Ok(None),
-        Some(Json::Str(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(invalid),
-    };
-    if !matches!(answer, Json::Object(_)) {
+    if !matches!(answer, Json::Object(_))
+        || (provider == Provider::Deepidv
+            && answer
+                .get("links")
+                .is_some_and(|links| !matches!(links, Json::Array(_))))
+    {
         return Err(invalid);
     }
-    let fields = match provider {
-        Provider::Deepidv => {
-            if answer
-                .get("links")
-                .is_some_and(|links| !matches!(links, Json::Array(_)))
-            {
-                return Err(invalid);
-            }
-            AnswerFields {
-                idv_id: text("idv_id")?,
-                id: text("id")?,
-                session_url: text("session_url")?,
-                session_url_camel: text("sessionUrl")?,
-                external_id_camel: text("externalId")?,
-                external_id: text("external_id")?,
-            }
-        }
-        Provider::Didit => AnswerFields {
-            id: text("session_id")?,
-            session_url: text("url")?,
-            ..AnswerFields::default()
-        },
-        Provider::Verifa => AnswerFields {
-            id: text("id")?,
-            session_url: text("capture_url")?,
-            external_id: text("external_ref")?,
-            ..AnswerFields::default()
-        },
-    };
-    let mut session = session_from_answer(&fields, status, allow_insecure_localhost)?;
-    if provider == Provider::Verifa {
-        session.expires_at = text("expires_at")?
-            .filter(|at| rfc3339_ms(at).is_some())
-            .map(String::from);
-        if text("expires_at")?.is_some() && session.expires_at.is_none() {
-            return Err(invalid);
-        }
-        session.qr_code_data_url = match text("qr_code_data_url")? {
-            Some(qr) if is_png_data_url(qr) => Some(String::from(qr)),
+    let mut values = [None; 8];
+    for (value, key) in values.iter_mut().zip(match provider {
+        Provider::Deepidv => ANSWER_KEYS[0],
+        Provider::Didit => ANSWER_KEYS[1],
+        Provider::Verifa => ANSWER_KEYS[2],
+    }) {
+        *value = match answer.get(key).filter(|_| !key.is_empty()) {
+            None | Some(Json::Null) => None,
+            Some(Json::Str(s)) => Some(s.as_str()),
             Some(_) => return Err(invalid),
-            None => None,
         };
     }
+    let [idv_id, id, session_url, session_url_camel, external_id_camel, external_id, expires_at, qr] =
+        values;
+    let fields = AnswerFields {
+        idv_id,
+        id,
+        session_url,
+        session_url_camel,
+        external_id_camel,
+        external_id,
+    };
+    let mut session = session_from_answer(&fields, status, allow_insecure_localhost)?;
+    session.expires_at = match expires_at {
+        Some(at) if rfc3339_ms(at).is_some() => Some(String::from(at)),
+        Some(_) => return Err(invalid),
+        None => None,
+    };
+    session.qr_code_data_url = match qr {
+        Some(qr) if is_png_data_url(qr) => Some(String::from(qr)),
+        Some(_) => return Err(invalid),
+        None => None,
+    };
     Ok(session)
 }
 
@@ -157,4 +174,73 @@ pub fn bounded_message(message: &str) -> String {
         .filter(|c| !c.is_control())
         .take(MAX_SERVER_MESSAGE_LEN)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(provider: Provider, text: &str) -> Result<Session, Error> {
+        session_from_json(provider, &Json::parse(text).unwrap(), 201, false)
+    }
+
+    #[test]
+    fn a_member_named_empty_is_never_read() {
+        for (provider, text) in [
+            (
+                Provider::Deepidv,
+                r#"{"": 1, "id": "a", "session_url": "https://h.example/s"}"#,
+            ),
+            (
+                Provider::Didit,
+                r#"{"": 1, "session_id": "a", "url": "https://h.example/s"}"#,
+            ),
+            (
+                Provider::Verifa,
+                r#"{"": 1, "id": "a", "capture_url": "https://h.example/s"}"#,
+            ),
+        ] {
+            assert_eq!(read(provider, text).unwrap().id, "a", "{text}");
+        }
+    }
+
+    #[test]
+    fn only_the_providers_own_members_are_read() {
+        // Another provider's spelling is ignored, whatever its type.
+        for (provider, text) in [
+            (
+                Provider::Didit,
+                r#"{"session_id": "a", "url": "https://h.example/s", "id": 1, "idv_id": [], "session_url": 2, "sessionUrl": 3, "externalId": 4, "external_id": 5, "expires_at": 6, "qr_code_data_url": 7, "capture_url": 8, "external_ref": 9}"#,
+            ),
+            (
+                Provider::Verifa,
+                r#"{"id": "a", "capture_url": "https://h.example/s", "idv_id": 1, "session_id": 2, "url": 3, "session_url": 4, "sessionUrl": 5, "externalId": 6, "external_id": 7, "links": 8}"#,
+            ),
+            (
+                Provider::Deepidv,
+                r#"{"id": "a", "session_url": "https://h.example/s", "session_id": 1, "url": 2, "capture_url": 3, "external_ref": 4, "expires_at": 5, "qr_code_data_url": 6}"#,
+            ),
+        ] {
+            let session = read(provider, text).unwrap();
+            assert_eq!(
+                (
+                    session.id.as_str(),
+                    session.expires_at,
+                    session.qr_code_data_url
+                ),
+                ("a", None, None),
+                "{text}"
+            );
+        }
+        // Its own members must be strings or null.
+        for key in ["external_ref", "expires_at", "qr_code_data_url"] {
+            let text = alloc::format!(
+                r#"{{"id": "a", "capture_url": "https://h.example/s", "{key}": 1}}"#
+            );
+            assert_eq!(
+                read(Provider::Verifa, &text),
+                Err(Error::InvalidResponse { status: 201 })
+            );
+        }
+    }
 }

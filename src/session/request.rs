@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::json::Json;
+use crate::json::{push_string, Json};
 use crate::provider::{Provider, DIDIT_LANGUAGES};
 use crate::time::is_date;
 use crate::web_url::{parse_strict, HttpAllowed};
@@ -67,8 +67,27 @@ pub fn normalize_session_request(
 /// Free text: not blank, at most `max` characters, no control characters. (ASCII notions of
 /// blank and letter throughout this module: Unicode's tables would cost the wasm build more
 /// than everything else in it.)
+///
+/// Read byte by byte (no char decoding, no `chars().count()`): a character is a byte that does
+/// not continue a UTF-8 sequence, and the controls (Unicode `Cc`) are the bytes below 0x20, 0x7F
+/// and U+0080 to U+009F (0xC2 then 0x80 to 0x9F). Blank means only spaces: the other ASCII
+/// whitespace is control.
 pub(crate) fn is_text(s: &str, max: usize) -> bool {
-    !s.trim_ascii().is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control)
+    let (mut chars, mut blank, mut previous) = (0, true, 0u8);
+    for &b in s.as_bytes() {
+        if is_control_byte(previous, b) {
+            return false;
+        }
+        chars += usize::from(b & 0xc0 != 0x80);
+        blank &= b == b' ';
+        previous = b;
+    }
+    !blank && chars <= max
+}
+
+/// Whether byte `b`, after byte `previous`, ends a control character (Unicode `Cc`) in UTF-8.
+fn is_control_byte(previous: u8, b: u8) -> bool {
+    b < 0x20 || b == 0x7f || (previous == 0xc2 && (0x80..0xa0).contains(&b))
 }
 
 /// `local@domain.tld`: one `@`, a local part of 1 to 64 characters without spaces, quotes or
@@ -154,8 +173,9 @@ pub fn normalize_request(
         Provider::Didit => DIDIT_FIELDS,
         Provider::Verifa => VERIFA_FIELDS,
     };
-    let body = check_object(members, shape, allow_insecure_localhost, None)?;
-    Ok(body.to_text())
+    let mut body = String::new();
+    check_object(members, shape, allow_insecure_localhost, None, &mut body)?;
+    Ok(body)
 }
 
 /// How a field of a provider's request is checked.
@@ -173,8 +193,8 @@ pub enum Rule {
     Flag,
     /// One of Didit's interface languages.
     DiditLanguage,
-    /// One of a fixed list.
-    OneOf(&'static [&'static str]),
+    /// Didit's `callback_method`: `initiator`, `completer` or `both`.
+    CallbackMethod,
     /// A calendar date, `YYYY-MM-DD`.
     Date,
     /// ISO 3166-1 alpha-2 (two capital letters).
@@ -187,14 +207,16 @@ pub enum Rule {
     HttpsUrl,
     /// An https URL, or a custom app scheme (`myapp://…`) for mobile returns.
     ReturnUrl,
-    /// Base64 of at most this many bytes.
-    Base64(usize),
+    /// Base64 of an image of at most [`MAX_PORTRAIT_BYTES`].
+    Portrait,
     /// Any JSON value, kept as given.
     AnyJson,
     /// A JSON object of anything.
     AnyObject,
-    /// A nested object with these fields.
-    Object(&'static [Field]),
+    /// Didit's `contact_details` object (`DIDIT_CONTACT`).
+    ContactDetails,
+    /// Didit's `expected_details` object (`DIDIT_EXPECTED`).
+    ExpectedDetails,
 }
 
 /// A request field: the name sent (dotted for nested fields, as errors report it), a second
@@ -218,6 +240,9 @@ pub const DEEPIDV_FIELDS: &[Field] = &[
 
 const CALLBACK_METHODS: &[&str] = &["initiator", "completer", "both"];
 
+/// The largest `portrait_image` Didit takes, decoded.
+pub const MAX_PORTRAIT_BYTES: usize = 2 * 1024 * 1024;
+
 /// Didit's `POST /v3/session/` body (`003_*`).
 pub const DIDIT_FIELDS: &[Field] = &[
     ("workflow_id", "workflow_id", Rule::Uuid, true),
@@ -226,7 +251,7 @@ pub const DIDIT_FIELDS: &[Field] = &[
     (
         "callback_method",
         "callback_method",
-        Rule::OneOf(CALLBACK_METHODS),
+        Rule::CallbackMethod,
         false,
     ),
     ("metadata", "metadata", Rule::AnyJson, false),
@@ -234,21 +259,16 @@ pub const DIDIT_FIELDS: &[Field] = &[
     (
         "contact_details",
         "contact_details",
-        Rule::Object(DIDIT_CONTACT),
+        Rule::ContactDetails,
         false,
     ),
     (
         "expected_details",
         "expected_details",
-        Rule::Object(DIDIT_EXPECTED),
+        Rule::ExpectedDetails,
         false,
     ),
-    (
-        "portrait_image",
-        "portrait_image",
-        Rule::Base64(2 * 1024 * 1024),
-        false,
-    ),
+    ("portrait_image", "portrait_image", Rule::Portrait, false),
 ];
 
 const DIDIT_CONTACT: &[Field] = &[
@@ -332,15 +352,17 @@ fn member_name(field: &str) -> &str {
     field.rsplit_once('.').map_or(field, |(_, name)| name)
 }
 
-/// Checks an object against `shape` and returns it with only the given fields, named as sent,
-/// in the shape's order. An unknown member is refused: at the top level by its position (the
-/// caller names it), inside a nested object by that object's field (`parent`).
+/// Checks an object against `shape` and appends it to `out` with only the given fields, named
+/// as sent, in the shape's order. An unknown member is refused: at the top level by its position
+/// (the caller names it), inside a nested object by that object's field (`parent`). Written as
+/// it is checked: no checked copy of the tree is built.
 fn check_object(
     members: &[(String, Json)],
     shape: &'static [Field],
     allow_insecure_localhost: bool,
     parent: Option<&'static str>,
-) -> Result<Json, Error> {
+    out: &mut String,
+) -> Result<(), Error> {
     let spellings = |&(field, alias, _, _): &Field| [member_name(field), member_name(alias)];
     for (index, (name, _)) in members.iter().enumerate() {
         if !shape.iter().any(|f| spellings(f).contains(&name.as_str())) {
@@ -355,39 +377,50 @@ fn check_object(
     let given = |name: &str| {
         members
             .iter()
-            .find(|(n, v)| n == name && *v != Json::Null)
+            .find(|(n, v)| n == name && !matches!(v, Json::Null))
             .map(|(_, v)| v)
     };
-    let mut out = Vec::new();
+    let mut separator = '{';
     for f @ &(field, _, rule, required) in shape {
         let [name, alias] = spellings(f);
         match given(alias).or_else(|| given(name)) {
-            Some(value) => out.push((
-                String::from(name),
-                check(field, rule, value, allow_insecure_localhost)?,
-            )),
+            Some(value) => {
+                out.push(separator);
+                separator = ',';
+                push_string(out, name);
+                out.push(':');
+                check(field, rule, value, allow_insecure_localhost, out)?;
+            }
             None if required => return Err(Error::InvalidRequest { field }),
             None => {}
         }
     }
-    Ok(Json::Object(out))
+    if separator == '{' {
+        out.push('{');
+    }
+    out.push('}');
+    Ok(())
 }
 
-/// Checks one value; returns what is sent (canonical URLs, everything else as given).
+/// Checks one value and appends what is sent (canonical URLs, everything else as given).
 fn check(
     field: &'static str,
     rule: Rule,
     value: &Json,
     allow_insecure_localhost: bool,
-) -> Result<Json, Error> {
-    let invalid = Error::InvalidRequest { field };
+    out: &mut String,
+) -> Result<(), Error> {
     let text = value.as_str();
     let ok = match (rule, value) {
         (Rule::AnyJson, _) | (Rule::Flag, Json::Bool(_)) | (Rule::AnyObject, Json::Object(_)) => {
             true
         }
-        (Rule::Object(shape), Json::Object(members)) => {
-            return check_object(members, shape, allow_insecure_localhost, Some(field));
+        (Rule::ContactDetails | Rule::ExpectedDetails, Json::Object(members)) => {
+            let shape = match rule {
+                Rule::ContactDetails => DIDIT_CONTACT,
+                _ => DIDIT_EXPECTED,
+            };
+            return check_object(members, shape, allow_insecure_localhost, Some(field), out);
         }
         (Rule::Codes, Json::Array(items)) => {
             items.iter().all(|item| item.as_str().is_some_and(is_code))
@@ -395,7 +428,10 @@ fn check(
         (Rule::HttpsUrl | Rule::ReturnUrl, Json::Str(url)) => {
             let http = HttpAllowed::localhost_if(allow_insecure_localhost);
             match parse_strict(url, field, http) {
-                Ok(url) => return Ok(Json::Str(url.into_href())),
+                Ok(url) => {
+                    push_string(out, url.href());
+                    return Ok(());
+                }
                 Err(_) => matches!(rule, Rule::ReturnUrl) && is_app_return_url(url),
             }
         }
@@ -405,19 +441,20 @@ fn check(
             Rule::Email => is_plausible_email(s),
             Rule::Phone => is_e164(s),
             Rule::DiditLanguage => DIDIT_LANGUAGES.contains(&s),
-            Rule::OneOf(values) => values.contains(&s),
+            Rule::CallbackMethod => CALLBACK_METHODS.contains(&s),
             Rule::Date => is_date(s),
             Rule::Alpha2 => s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
             Rule::Alpha3 => s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()),
-            Rule::Base64(max) => is_base64(s, max),
+            Rule::Portrait => is_base64(s, MAX_PORTRAIT_BYTES),
             _ => false,
         }),
         _ => false,
     };
     if ok {
-        Ok(value.clone())
+        value.write(out);
+        Ok(())
     } else {
-        Err(invalid)
+        Err(Error::InvalidRequest { field })
     }
 }
 
@@ -438,14 +475,15 @@ pub fn is_uuid(s: &str) -> bool {
 
 /// Standard base64 with padding, decoding to at most `max_bytes`.
 pub(crate) fn is_base64(s: &str, max_bytes: usize) -> bool {
-    let body = s.trim_end_matches('=');
-    !s.is_empty()
-        && s.len() % 4 == 0
-        && s.len() - body.len() <= 2
-        && s.len() / 4 * 3 - (s.len() - body.len()) <= max_bytes
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    let b = s.as_bytes();
+    let padding = b.iter().rev().take_while(|&&c| c == b'=').count();
+    !b.is_empty()
+        && b.len() % 4 == 0
+        && padding <= 2
+        && b.len() / 4 * 3 - padding <= max_bytes
+        && b.iter()
+            .take(b.len() - padding)
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
 }
 
 /// A custom app scheme for a mobile return (`myapp://verified`): a scheme of its own (never one
@@ -486,4 +524,61 @@ fn is_app_return_url(s: &str) -> bool {
         && !BROWSER_SCHEMES.contains(&scheme)
         && s.len() <= 2048
         && rest.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    /// Every string of up to `len` characters from `alphabet`.
+    pub(crate) fn strings(alphabet: &[char], len: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = all.clone();
+        for _ in 0..len {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |&c| alloc::format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    #[test]
+    fn is_text_reads_bytes_as_the_char_definition_does() {
+        let by_chars = |s: &str, max| {
+            !s.trim_ascii().is_empty()
+                && s.chars().count() <= max
+                && !s.chars().any(char::is_control)
+        };
+        let alphabet = [
+            ' ', 'a', '\t', '\n', '\u{c}', '\r', '\0', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}',
+            '\u{9f}', '\u{a0}', '\u{bf}', '\u{c2}', 'é', '\u{202e}', '😀',
+        ];
+        for s in strings(&alphabet, 3) {
+            for max in 0..4 {
+                assert_eq!(is_text(&s, max), by_chars(&s, max), "{s:?} {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn is_base64_counts_padding_as_trimming_does() {
+        let by_trimming = |s: &str, max: usize| {
+            let body = s.trim_end_matches('=');
+            !s.is_empty()
+                && s.len() % 4 == 0
+                && s.len() - body.len() <= 2
+                && s.len() / 4 * 3 - (s.len() - body.len()) <= max
+                && body
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+        };
+        for s in strings(&['A', 'z', '0', '+', '/', '=', '-', ' ', 'é'], 5) {
+            for max in 0..5 {
+                assert_eq!(is_base64(&s, max), by_trimming(&s, max), "{s:?} {max}");
+            }
+        }
+    }
 }
