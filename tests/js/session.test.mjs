@@ -113,6 +113,72 @@ test("options are checked", async () => {
   assert.equal(proxy.requests.length, 0);
 });
 
+test("options: each of its kind, checked in order with the proxy URL and the request; null is absent", async () => {
+  const named = async (call) => {
+    try {
+      await call();
+    } catch (e) {
+      return `${e.code} ${e.field}`;
+    }
+    return "accepted";
+  };
+  const plan = (options, request = REQUEST, url = proxy.url) => named(() => createSession(url, request, options));
+  const rows = [
+    [{ allowInsecureProxy: "yes", provider: 5 }, "invalid_option allowInsecureProxy"],
+    [{ allowInsecureProxy: 1 }, "invalid_option allowInsecureProxy"],
+    [{ ...DEV, provider: 5, allowInsecureLocalhost: 5 }, "invalid_option provider"],
+    [{ ...DEV, provider: "acme" }, "invalid_option provider"],
+    [{ ...DEV, provider: "Didit" }, "invalid_option provider"],
+    [{ ...DEV, allowInsecureLocalhost: "yes", apiVersion: 5 }, "invalid_option allowInsecureLocalhost"],
+    [{ ...DEV, apiVersion: 5, idempotencyKey: 5 }, "invalid_option apiVersion"],
+    [{ ...DEV, apiVersion: "2026-02-01", idempotencyKey: 5 }, "invalid_option apiVersion"],
+    [{ ...DEV, idempotencyKey: 5, timeoutMs: 0 }, "invalid_option idempotencyKey"],
+    [{ ...DEV, idempotencyKey: "a b", timeoutMs: 0 }, "invalid_option idempotencyKey"],
+    [{ ...DEV, timeoutMs: "5", maxRetries: 11 }, "invalid_option timeoutMs"],
+    [{ ...DEV, timeoutMs: NaN }, "invalid_option timeoutMs"],
+    [{ ...DEV, timeoutMs: -1 }, "invalid_option timeoutMs"],
+    [{ ...DEV, timeoutMs: 5n }, "invalid_option timeoutMs"],
+    [{ ...DEV, maxRetries: 11, maxDelayMs: "x" }, "invalid_option maxRetries"],
+    [{ ...DEV, maxRetries: "1" }, "invalid_option maxRetries"],
+    [{ ...DEV, maxRetries: NaN }, "invalid_option maxRetries"],
+    [{ ...DEV, maxRetries: Infinity }, "invalid_option maxRetries"],
+    [{ ...DEV, maxRetries: 1n }, "invalid_option maxRetries"],
+    [{ ...DEV, maxDelayMs: 2 ** 32 }, "invalid_option maxDelayMs"],
+    [{ ...DEV, maxDelayMs: 1.5 }, "invalid_option maxDelayMs"],
+    [{ ...DEV, maxDelayMs: -1 }, "invalid_option maxDelayMs"],
+    [{ ...DEV, maxDelayMs: "5" }, "invalid_option maxDelayMs"],
+    [{ ...DEV, maxDelayMs: Infinity }, "invalid_option maxDelayMs"],
+    [{ ...DEV, maxDelayMs: true }, "invalid_option maxDelayMs"],
+  ];
+  for (const [options, expected] of rows) {
+    assert.equal(await plan(options), expected, String(Object.entries(options)));
+  }
+  // The proxy URL after allowInsecureProxy, before the others; the request after provider and
+  // allowInsecureLocalhost, before the rest.
+  assert.equal(await plan({ provider: 5 }), "insecure_url proxyUrl");
+  assert.equal(await plan({ ...DEV, provider: 5 }, { firstName: "" }), "invalid_option provider");
+  assert.equal(await plan({ ...DEV, apiVersion: 5 }, { firstName: "" }), "invalid_request first_name");
+  assert.equal(proxy.requests.length, 0);
+  // Null reads as absent; the largest values are taken.
+  const nulls = { provider: null, allowInsecureLocalhost: null, apiVersion: null, idempotencyKey: null, timeoutMs: null, maxRetries: null };
+  assert.equal(await plan({ ...DEV, ...nulls }), "accepted");
+  assert.equal(await plan({ ...DEV, maxRetries: 10, maxDelayMs: 2 ** 32 - 1, timeoutMs: 5_000.5 }), "accepted");
+  assert.equal(await plan({ ...DEV, maxRetries: -0, maxDelayMs: null }), "accepted");
+  assert.equal(proxy.requests.length, 3);
+  // Each reads its own options, each once, in order.
+  const seen = [];
+  const watched = new Proxy({ ...DEV }, { get: (target, key) => (seen.push(key), target[key]) });
+  const created = createSession(proxy.url, REQUEST, watched);
+  assert.equal(seen.join(), "allowInsecureProxy,provider,allowInsecureLocalhost,apiVersion,idempotencyKey,timeoutMs,maxRetries,maxDelayMs,signal");
+  await created;
+  seen.length = 0;
+  normalizeSessionRequest(REQUEST, watched);
+  assert.equal(seen.join(), "provider,allowInsecureLocalhost");
+  assert.throws(() => normalizeSessionRequest(REQUEST, { provider: 5, allowInsecureLocalhost: 5 }), (e) => e.field === "provider");
+  assert.throws(() => normalizeSessionRequest(REQUEST, { allowInsecureLocalhost: 5 }), (e) => e.field === "allowInsecureLocalhost");
+  assert.deepEqual(normalizeSessionRequest(REQUEST, { allowInsecureProxy: 5, apiVersion: 5, timeoutMs: 0, provider: null }), normalizeSessionRequest(REQUEST));
+});
+
 test("the caller's idempotencyKey is sent", async () => {
   await createSession(proxy.url, REQUEST, { ...DEV, idempotencyKey: "order-42" });
   assert.equal(proxy.requests[0].headers["idempotency-key"], "order-42");
