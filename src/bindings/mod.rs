@@ -1,6 +1,6 @@
 //! The JavaScript API: the one layer that turns JS values into core types and back.
 //!
-//! Options are read through one `option(obj, key)` import and checked here (no serde); results
+//! Options are read in one `optionValues` crossing a call and checked here (no serde); results
 //! are built by one call into `objects.js` each; every [`Error`] becomes an `IdvError` with its
 //! stable code. One import per option key would be the obvious typed alternative: it costs
 //! about a hundred bytes of glue and wasm per key, which the size budget cannot spare.
@@ -35,9 +35,6 @@ extern "C" {
         status: Option<u16>,
         retry_after_ms: Option<u32>,
     ) -> JsValue;
-
-    /// `options[key]`, or `undefined` when `options` is `undefined` or `null`.
-    fn option(options: &JsValue, key: &str) -> JsValue;
 
     /// The options named in `keys`, read in one crossing and checked against their kinds: see
     /// [`OptionValues`].
@@ -100,22 +97,14 @@ fn code(error: Error) -> &'static str {
     error.code()
 }
 
-/// An option's value, `None` when absent (`undefined` or `null`).
-fn present(options: &JsValue, key: &str) -> Option<JsValue> {
-    // No options object (the common call): no crossing, no key to decode.
-    if options.is_undefined() || options.is_null() {
-        return None;
-    }
-    Some(option(options, key)).filter(|v| !v.is_undefined() && !v.is_null())
-}
-
 /// A call's options, read in one crossing with `optionValues` (objects.js), where one `option`
 /// call per key costs a crossing, a key string to decode and a `Result` to carry each.
 ///
 /// `keys` lists them comma-separated, each name behind its kind: `s` string, `a` array of
-/// strings, `b` boolean, `n` positive number, `p` provider name. JavaScript checks each value's
-/// type (an ill-typed one comes back `null`, an absent one `undefined`); [`check`] then refuses
-/// the first bad one of a range in order, so the getters below cannot fail.
+/// strings, `b` boolean, `n` positive number, `w` whole number up to `u32::MAX`, `p` provider
+/// name. JavaScript checks each value's type (an ill-typed one comes back `null`, an absent one
+/// `undefined`); [`check`] then refuses the first bad one of a range in order, so the getters
+/// below cannot fail.
 ///
 /// [`check`]: OptionValues::check
 struct OptionValues {
@@ -133,6 +122,12 @@ impl OptionValues {
 
     /// Refuses the first option of `range` (indices into `keys`) of the wrong kind, naming it.
     fn check(&self, range: core::ops::Range<usize>) -> Result<(), Error> {
+        self.check_and(range, true)
+    }
+
+    /// The same, refusing the last option of `range` too unless `valid`: a check of its value
+    /// that only the caller can make, so that it comes before those of the options after it.
+    fn check_and(&self, range: core::ops::Range<usize>, valid: bool) -> Result<(), Error> {
         for (i, key) in self.keys.split(',').enumerate() {
             if !range.contains(&i) {
                 continue;
@@ -142,7 +137,7 @@ impl OptionValues {
                 Some(b'p') => value.is_undefined() || provider_of(&value).is_some(),
                 _ => !value.is_null(),
             };
-            if !ok {
+            if !ok || (!valid && i + 1 == range.end) {
                 let option = key.get(1..).unwrap_or_default();
                 return Err(Error::InvalidOption { option });
             }
@@ -185,71 +180,11 @@ fn provider_of(value: &JsValue) -> Option<Provider> {
     Provider::from_name(&value.as_string()?)
 }
 
-/// An optional string option; a value of another type is refused, naming the option.
-fn string_option(options: &JsValue, key: &'static str) -> Result<Option<String>, Error> {
-    string_value(present(options, key), key)
-}
-
 /// An option's value (already read) that must be a string when present.
 fn string_value(value: Option<JsValue>, key: &'static str) -> Result<Option<String>, Error> {
     value
         .map(|v| v.as_string().ok_or(Error::InvalidOption { option: key }))
         .transpose()
-}
-
-/// An optional boolean option, false when absent.
-fn bool_option(options: &JsValue, key: &'static str) -> Result<bool, Error> {
-    present(options, key)
-        .map_or(Some(false), |v| v.as_bool())
-        .ok_or(Error::InvalidOption { option: key })
-}
-
-/// An optional positive number option.
-fn positive_option(options: &JsValue, key: &'static str) -> Result<Option<f64>, Error> {
-    present(options, key)
-        .map(|v| {
-            v.as_f64()
-                .filter(|n| *n > 0.0)
-                .ok_or(Error::InvalidOption { option: key })
-        })
-        .transpose()
-}
-
-/// An optional whole number within `max`.
-fn count_option(options: &JsValue, key: &'static str, max: u32) -> Result<Option<u32>, Error> {
-    present(options, key)
-        .map(|v| {
-            v.as_f64()
-                .filter(|n| (0.0..=f64::from(max)).contains(n) && f64::from(*n as u32) == *n)
-                .map(|n| n as u32)
-                .ok_or(Error::InvalidOption { option: key })
-        })
-        .transpose()
-}
-
-/// An optional array of strings.
-// Unused since the handoff options moved to `OptionValues`; kept for the other bindings.
-#[allow(dead_code)]
-fn strings_option(options: &JsValue, key: &'static str) -> Result<Option<Vec<String>>, Error> {
-    let Some(value) = present(options, key) else {
-        return Ok(None);
-    };
-    let array = value
-        .dyn_into::<js_sys::Array>()
-        .map_err(|_| Error::InvalidOption { option: key })?;
-    let mut items = Vec::with_capacity(array.length() as usize);
-    for item in array.iter() {
-        items.push(
-            item.as_string()
-                .ok_or(Error::InvalidOption { option: key })?,
-        );
-    }
-    Ok(Some(items))
-}
-
-/// The optional `provider` option.
-fn provider_option(options: &JsValue) -> Result<Option<Provider>, Error> {
-    provider_value(present(options, "provider"))
 }
 
 /// The `provider` option's value (already read).

@@ -47,10 +47,6 @@ export function canonicalUrl(input) {
   }
 }
 
-export function option(options, key) {
-  return options == null ? undefined : options[key];
-}
-
 // parseCallback's options and input text in one crossing, no key strings to decode
 // (bindings/callback.rs): `params` as its names (paramNames), the input as callbackInputText.
 export function callbackOptionValues(options, input, maxLen) {
@@ -89,7 +85,7 @@ export function sessionPlan(url, body, key, apiVersion, timeoutMs, maxRetries, m
 // The options of buildHandoffUrl, beginHandoff, buildReturnUrl and
 // completeHandoff, and beginHandoff's and completeHandoff's host calls, one crossing each.
 
-// The options named in `keys`, each behind its kind (s, a, b, n, p: see OptionValues in
+// The options named in `keys`, each behind its kind (s, a, b, n, w, p: see OptionValues in
 // bindings/mod.rs): undefined when absent (undefined or null), null when of the wrong type. An
 // array of strings comes back as a copy, each item read once.
 export function optionValues(options, keys) {
@@ -107,8 +103,9 @@ export function optionValues(options, keys) {
       }
       return items;
     }
-    const type = kind == "b" ? "boolean" : kind == "n" ? "number" : "string";
-    return typeof value == type && (kind != "n" || value > 0) ? value : null;
+    const type = kind == "b" ? "boolean" : kind == "n" || kind == "w" ? "number" : "string";
+    // w: `>>> 0` keeps a whole number from 0 to 2 ** 32 - 1 as it is.
+    return typeof value == type && (kind == "n" ? value > 0 : kind != "w" || value >>> 0 === value) ? value : null;
   });
 }
 

@@ -9,10 +9,7 @@ use alloc::string::String;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{
-    bool_option, count_option, get_random_values, option, positive_option, provider_option,
-    string_option, to_js, to_js_with,
-};
+use super::{get_random_values, to_js, to_js_with, OptionValues};
 use crate::error::Error;
 use crate::json::Json;
 use crate::provider::Provider;
@@ -54,14 +51,21 @@ extern "C" {
     pub type SessionRequestBody;
 }
 
-/// Reads the `provider` (deepidv when absent) and `allowInsecureLocalhost` options, validates
-/// the request for that provider and returns them with its JSON body. The request crosses as
-/// the text `JSON.stringify` makes of it; an unknown top-level field is reported by its name.
-fn request_body(request: &JsValue, options: &JsValue) -> Result<(String, Provider, bool), JsValue> {
-    let provider = provider_option(options)
-        .map_err(to_js)?
-        .unwrap_or(Provider::Deepidv);
-    let insecure = bool_option(options, "allowInsecureLocalhost").map_err(to_js)?;
+/// `normalizeSessionRequest`'s options, which `createSession` reads too (see [`PLAN_KEYS`]).
+const REQUEST_KEYS: &str = "pprovider,ballowInsecureLocalhost";
+
+/// Checks the `provider` (deepidv when absent) and `allowInsecureLocalhost` options, the two of
+/// `values` from index `at`, validates the request for that provider and returns them with its
+/// JSON body. The request crosses as the text `JSON.stringify` makes of it; an unknown
+/// top-level field is reported by its name.
+fn request_body(
+    request: &JsValue,
+    values: &OptionValues,
+    at: u32,
+) -> Result<(String, Provider, bool), JsValue> {
+    values.check(at as usize..at as usize + 2).map_err(to_js)?;
+    let provider = values.provider(at).unwrap_or(Provider::Deepidv);
+    let insecure = values.bool(at + 1);
     let refused = || to_js(Error::InvalidRequest { field: "request" });
     let text = js_sys::JSON::stringify(request)
         .ok()
@@ -90,7 +94,8 @@ pub fn normalize_session_request(
     options: Option<NormalizeSessionRequestOptions>,
 ) -> Result<SessionRequestBody, JsValue> {
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let (body, _, _) = request_body(request, &options)?;
+    let values = OptionValues::read(&options, REQUEST_KEYS);
+    let (body, _, _) = request_body(request, &values, 0)?;
     js_sys::JSON::parse(&body).map(JsCast::unchecked_into)
 }
 
@@ -116,6 +121,11 @@ extern "C" {
     ) -> JsValue;
 }
 
+/// `createSession`'s options, in the order they are checked: `allowInsecureProxy` before the proxy
+/// URL, then those of [`REQUEST_KEYS`] before the request, then the rest.
+const PLAN_KEYS: &str = "ballowInsecureProxy,pprovider,ballowInsecureLocalhost,sapiVersion,\
+sidempotencyKey,ntimeoutMs,wmaxRetries,wmaxDelayMs";
+
 /// Before any byte is sent: checks the proxy URL, the request and the options, and returns the
 /// plan every attempt follows (the same body and Idempotency-Key each time).
 #[wasm_bindgen(js_name = __createSessionPlan, skip_typescript)]
@@ -124,44 +134,36 @@ pub fn create_session_plan(
     request: &JsValue,
     options: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let insecure_proxy = bool_option(options, "allowInsecureProxy").map_err(to_js)?;
-    let http = if insecure_proxy {
+    let values = OptionValues::read(options, PLAN_KEYS);
+    values.check(0..1).map_err(to_js)?;
+    let http = if values.bool(0) {
         HttpAllowed::Anywhere
     } else {
         HttpAllowed::Never
     };
     let proxy = parse_strict(proxy_url, "proxyUrl", http).map_err(to_js)?;
-    let (body, provider, insecure) = request_body(request, options)?;
+    let (body, provider, insecure) = request_body(request, &values, 1)?;
+    // Each option is refused for its type or its value before the next is looked at.
     let plan = || -> Result<JsValue, Error> {
         // Verifa-Version: the API version date Verifa documents (`004_*`).
-        let api_version = match string_option(options, "apiVersion")? {
-            Some(v) if provider == Provider::Verifa && is_date(&v) => Some(v),
-            Some(_) => {
-                return Err(Error::InvalidOption {
-                    option: "apiVersion",
-                })
-            }
-            None => None,
-        };
-        let key = match string_option(options, "idempotencyKey")? {
-            Some(key) if is_idempotency_key(&key) => key,
-            Some(_) => {
-                return Err(Error::InvalidOption {
-                    option: "idempotencyKey",
-                })
-            }
-            None => {
-                let mut bytes = [0u8; 16];
-                get_random_values(&mut bytes);
-                uuid_v4(bytes)
-            }
-        };
+        let api_version = values.string(3);
+        let verifa = provider == Provider::Verifa;
+        let valid = api_version.as_deref().is_none_or(|v| verifa && is_date(v));
+        values.check_and(3..4, valid)?;
+        let key = values.string(4);
+        values.check_and(4..5, key.as_deref().is_none_or(is_idempotency_key))?;
+        let key = key.unwrap_or_else(|| {
+            let mut bytes = [0u8; 16];
+            get_random_values(&mut bytes);
+            uuid_v4(bytes)
+        });
         let defaults = RetryPolicy::default();
-        let timeout_ms = positive_option(options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
-        let max_retries =
-            count_option(options, "maxRetries", MAX_RETRIES)?.unwrap_or(defaults.max_retries);
-        let max_delay_ms =
-            count_option(options, "maxDelayMs", u32::MAX)?.unwrap_or(defaults.max_delay_ms);
+        let timeout_ms = values.number(5).unwrap_or(DEFAULT_TIMEOUT_MS);
+        // A whole number up to u32::MAX once checked (in JavaScript), so `as` is exact.
+        let max_retries = values.number(6).map_or(defaults.max_retries, |n| n as u32);
+        values.check_and(5..7, max_retries <= MAX_RETRIES)?;
+        values.check(7..8)?;
+        let max_delay_ms = values.number(7).map_or(defaults.max_delay_ms, |n| n as u32);
         Ok(session_plan(
             proxy.href(),
             &body,
@@ -257,14 +259,14 @@ fn session_of_answer(
 /// the request's; the proxy of this project answers `{ code, field, message }`.
 fn rejection(text: &str) -> JsValue {
     let body = js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED);
-    let message = option(&body, "message")
-        .as_string()
-        .or_else(|| option(&body, "error").as_string())
+    // Read as options are: a member that is not a string reads as absent.
+    let values = OptionValues::read(&body, "smessage,serror,sfield");
+    let message = values
+        .string(0)
+        .or_else(|| values.string(1))
         .map(|m| bounded_message(&m))
         .filter(|m| !m.is_empty());
-    let field = option(&body, "field")
-        .as_string()
-        .and_then(|f| field_name(&f));
+    let field = values.string(2).and_then(|f| field_name(&f));
     let error = Error::BadRequest { field };
     to_js_with(error, message.as_deref().unwrap_or(error.message()), field)
 }
