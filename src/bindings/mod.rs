@@ -97,8 +97,8 @@ fn code(error: Error) -> &'static str {
     error.code()
 }
 
-/// A call's options, read in one crossing with `optionValues` (objects.js), where one `option`
-/// call per key costs a crossing, a key string to decode and a `Result` to carry each.
+/// A call's options, read in one crossing with `optionValues` (objects.js), where reading them
+/// key by key would cost a crossing, a key string to decode and a `Result` to carry each.
 ///
 /// `keys` lists them comma-separated, each name behind its kind: `s` string, `a` array of
 /// strings, `b` boolean, `n` positive number, `w` whole number up to `u32::MAX`, `p` provider
