@@ -18,9 +18,9 @@ const TYPES = {
 
 /**
  * Serves `mounts` ({ "/": dir, "/pkg/": otherDir }) on 127.0.0.1; the longest matching prefix
- * wins. Resolves to { url, close }.
+ * wins; `types` overrides MIME types by extension. Resolves to { url, close }.
  */
-export async function serveStatic(mounts, { port = 0 } = {}) {
+export async function serveStatic(mounts, { port = 0, types = {} } = {}) {
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix, resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -46,7 +46,7 @@ export async function serveStatic(mounts, { port = 0 } = {}) {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.writeHead(200, { "content-type": types[extname(file)] ?? TYPES[extname(file)] ?? "application/octet-stream" });
       res.end(body);
     } catch {
       res.writeHead(404).end("not found");

@@ -23,6 +23,11 @@ before(async () => {
     "/": `${ROOT}tests/js/plain-page`,
     "/node_modules/": `${ROOT}node_modules`,
   });
+  // A server that sends the wasm with a generic type: streaming compilation refuses it.
+  servers.untyped = await serveStatic(
+    { "/": `${ROOT}tests/js/plain-page`, "/node_modules/": `${ROOT}node_modules` },
+    { types: { ".wasm": "application/octet-stream" } },
+  );
   browser = await launchChromium();
 });
 
@@ -43,6 +48,7 @@ async function run(url) {
 const pages = {
   vite: () => `${servers.vite.url}/`,
   plain: () => `${servers.plain.url}/`,
+  "plain (wasm served as application/octet-stream)": () => `${servers.untyped.url}/`,
 };
 
 test("the Vite build emits the wasm as an asset", () => {
