@@ -2,7 +2,6 @@
 //! against every open-redirect trick, and the one-time state that binds the return to a browser.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
@@ -75,8 +74,12 @@ pub fn build_hosted_url(
         HttpAllowed::localhost_if(allow_insecure_localhost),
     )?;
     if let Some(allowed) = allowed_session_hosts {
-        let allowed = canonical_entries(allowed, canonical_host, "allowedSessionHosts")?;
-        if !allowed.iter().any(|host| host == session.host()) {
+        if !listed(
+            allowed,
+            canonical_host,
+            "allowedSessionHosts",
+            session.host(),
+        )? {
             return Err(Error::SessionHostNotAllowed);
         }
     }
@@ -101,8 +104,12 @@ pub fn build_return_url(
         HttpAllowed::localhost_if(allow_insecure_localhost),
     )?;
     if let Some(allowed) = allowed_redirect_origins {
-        let allowed = canonical_entries(allowed, canonical_origin, "allowedRedirectOrigins")?;
-        if !allowed.iter().any(|origin| origin == redirect.origin()) {
+        if !listed(
+            allowed,
+            canonical_origin,
+            "allowedRedirectOrigins",
+            redirect.origin(),
+        )? {
             return Err(Error::RedirectOriginNotAllowed);
         }
     }
@@ -130,18 +137,20 @@ pub fn check_not_expired(expires_at: &str, now_ms: f64) -> Result<(), Error> {
     Ok(())
 }
 
-/// Canonicalises every allowlist entry; one that is not a bare origin (or host) is an error in
-/// the caller's configuration, reported as such rather than silently never matching.
-fn canonical_entries(
+/// Whether `value` is one of the allowlist's `entries`, canonicalised. Every entry is, even
+/// after a match: one that is not a bare origin (or host) is an error in the caller's
+/// configuration, reported as such rather than silently never matching.
+fn listed(
     entries: &[String],
     canonical: fn(&str) -> Option<String>,
     option: &'static str,
-) -> Result<Vec<String>, Error> {
-    let mut canonical_entries = Vec::with_capacity(entries.len());
+    value: &str,
+) -> Result<bool, Error> {
+    let mut found = false;
     for entry in entries {
-        canonical_entries.push(canonical(entry).ok_or(Error::InvalidOption { option })?);
+        found |= canonical(entry).ok_or(Error::InvalidOption { option })? == value;
     }
-    Ok(canonical_entries)
+    Ok(found)
 }
 
 /// Puts a Didit language in the session URL's path: Didit documents its hosted URL as
