@@ -13,7 +13,7 @@ use crate::handoff::{
     check_not_expired, encode_state, is_made_state, HandoffOptions, STATE_BYTES, STATE_PARAM,
 };
 use crate::provider::Provider;
-use crate::query::{edit_query, pairs};
+use crate::query::{edit_query, pairs, query_of};
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
@@ -234,14 +234,20 @@ fn state_of_return_url(return_url: &str, owned: &OwnedHandoffOptions) -> Result<
         owned.allowed_redirect_origins.as_deref(),
         owned.allow_insecure_localhost,
     )?;
-    let query = canonical.split_once('?').map_or("", |(_, q)| q);
-    let query = query.split_once('#').map_or(query, |(q, _)| q);
-    let mut states = pairs(query).filter(|(name, _)| name == STATE_PARAM);
-    match (states.next(), states.next()) {
-        (Some((_, state)), None) if is_made_state(&state) => Ok(state),
-        _ => Err(Error::InvalidOption {
+    // Exactly one `state`: the same loop over the pairs as the callback's (shared code).
+    let (mut count, mut state) = (0, String::new());
+    for (name, value) in pairs(query_of(&canonical)) {
+        if name == STATE_PARAM {
+            count += 1;
+            state = value;
+        }
+    }
+    if count == 1 && is_made_state(&state) {
+        Ok(state)
+    } else {
+        Err(Error::InvalidOption {
             option: "returnUrl",
-        }),
+        })
     }
 }
 
