@@ -252,6 +252,29 @@ mod tests {
         is_token(token, 128).then_some(token)
     }
 
+    /// `completeHandoff` removes the built-in callback names, then the caller's, in two passes
+    /// of `edit_query`: the same address as one pass removing both.
+    #[test]
+    fn callback_names_removed_in_two_passes_as_in_one() {
+        let first = crate::callback::PARAM_NAMES;
+        let second = ["sid", "st", "st"];
+        let mut both = alloc::vec::Vec::from(first);
+        both.extend(second);
+        for href in [
+            "https://yourapp.com/done",
+            "https://yourapp.com/done?",
+            "https://yourapp.com/done?#",
+            "https://yourapp.com/done?session_id=a&status=b#x?sid=1",
+            "https://yourapp.com/done?sid=a&&st=b&keep=1&",
+            "https://yourapp.com/done?keep=%20&state=x&s%69d=1&st#frag",
+            "https://yourapp.com/done?=&&keep&sid=&st==#",
+            "https://yourapp.com/done?status=1&sid=2",
+        ] {
+            let two = edit_query(&edit_query(href, &first, None), &second, None);
+            assert_eq!(two, edit_query(href, &both, None), "{href}");
+        }
+    }
+
     #[test]
     fn didit_language_paths_read_as_by_segments() {
         let paths = [

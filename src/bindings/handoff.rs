@@ -289,12 +289,12 @@ fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
     let href = record.get(0).as_string().unwrap_or_default();
     // Whatever the outcome, the callback leaves the address bar: it is not to be bookmarked,
     // shared, sent as a referrer or replayed by a reload.
-    let mut callback_params: Vec<&str> = PARAM_NAMES.to_vec();
+    // The caller's names in a second pass (removal is idempotent): no list to build.
+    let mut cleaned = edit_query(&href, &PARAM_NAMES, None);
     if let Some(names) = names.as_ref().map(ParamNamesOption::borrow) {
-        callback_params.extend([names.session_id, names.status]);
-        callback_params.extend(names.reason);
+        let reason = names.reason.unwrap_or(names.status);
+        cleaned = edit_query(&cleaned, &[names.session_id, names.status, reason], None);
     }
-    let cleaned = edit_query(&href, &callback_params, None);
     if cleaned != href {
         replace_address(&cleaned);
     }
