@@ -53,11 +53,17 @@ pub fn build_handoff_url(session_url: &str, options: &HandoffOptions) -> Result<
         options.allowed_redirect_origins,
         options.allow_insecure_localhost,
     )?;
-    Ok(edit_query(
-        &session_href,
+    Ok(with_return_url(&session_href, &return_url))
+}
+
+/// Puts `return_url` in the hosted URL's `redirect_url` parameter (both already checked),
+/// replacing one already there.
+pub fn with_return_url(session_href: &str, return_url: &str) -> String {
+    edit_query(
+        session_href,
         &[REDIRECT_PARAM],
-        Some((REDIRECT_PARAM, &return_url)),
-    ))
+        Some((REDIRECT_PARAM, return_url)),
+    )
 }
 
 /// Checks a hosted-page URL (Didit's `url`, Verifa's `capture_url`, deepidv's `session_url`)

@@ -9,8 +9,8 @@ use super::{get_random_values, to_js, OptionValues};
 use crate::callback::{is_token, CallbackOptions, MAX_SESSION_ID_LEN, MAX_STATE_LEN, PARAM_NAMES};
 use crate::error::Error;
 use crate::handoff::{
-    build_handoff_url as build, build_hosted_url, build_return_url as build_return,
-    check_not_expired, encode_state, is_made_state, HandoffOptions, STATE_BYTES, STATE_PARAM,
+    build_hosted_url, build_return_url as build_return, check_not_expired, encode_state,
+    is_made_state, with_return_url, STATE_BYTES, STATE_PARAM,
 };
 use crate::provider::Provider;
 use crate::query::{edit_query, pairs, query_of};
@@ -97,33 +97,34 @@ impl OwnedHandoffOptions {
     /// session was created, so a return URL (or state) here would be silently ignored by them:
     /// refused instead.
     fn build(&self, session_url: &str) -> Result<String, Error> {
-        let hosts = self.allowed_session_hosts.as_deref();
-        let insecure = self.allow_insecure_localhost;
-        if self.provider != Provider::Deepidv {
-            if self.redirect_url.is_some() {
-                return Err(Error::InvalidOption {
-                    option: "redirectUrl",
-                });
-            }
-            if self.state.is_some() {
-                return Err(Error::InvalidOption { option: "state" });
-            }
-            return build_hosted_url(session_url, hosts, insecure, self.language.as_deref());
+        let deepidv = self.provider == Provider::Deepidv;
+        let redirect_url = self.redirect_url.as_deref();
+        if deepidv == redirect_url.is_none() {
+            return Err(Error::InvalidOption {
+                option: "redirectUrl",
+            });
         }
-        let redirect_url = self.redirect_url.as_deref().ok_or(Error::InvalidOption {
-            option: "redirectUrl",
-        })?;
-        build(
+        if !deepidv && self.state.is_some() {
+            return Err(Error::InvalidOption { option: "state" });
+        }
+        // `build_handoff_url` in two steps, the second for deepidv only.
+        let insecure = self.allow_insecure_localhost;
+        let hosted = build_hosted_url(
             session_url,
-            &HandoffOptions {
-                redirect_url,
-                state: self.state.as_deref(),
-                allowed_redirect_origins: self.allowed_redirect_origins.as_deref(),
-                allowed_session_hosts: hosts,
-                allow_insecure_localhost: insecure,
-                language: self.language.as_deref(),
-            },
-        )
+            self.allowed_session_hosts.as_deref(),
+            insecure,
+            self.language.as_deref(),
+        )?;
+        let Some(redirect_url) = redirect_url else {
+            return Ok(hosted);
+        };
+        let return_url = build_return(
+            redirect_url,
+            self.state.as_deref(),
+            self.allowed_redirect_origins.as_deref(),
+            insecure,
+        )?;
+        Ok(with_return_url(&hosted, &return_url))
     }
 }
 
