@@ -2,7 +2,6 @@
 //! against every open-redirect trick, and the one-time state that binds the return to a browser.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
@@ -54,11 +53,17 @@ pub fn build_handoff_url(session_url: &str, options: &HandoffOptions) -> Result<
         options.allowed_redirect_origins,
         options.allow_insecure_localhost,
     )?;
-    Ok(edit_query(
-        &session_href,
+    Ok(with_return_url(&session_href, &return_url))
+}
+
+/// Puts `return_url` in the hosted URL's `redirect_url` parameter (both already checked),
+/// replacing one already there.
+pub fn with_return_url(session_href: &str, return_url: &str) -> String {
+    edit_query(
+        session_href,
         &[REDIRECT_PARAM],
-        Some((REDIRECT_PARAM, &return_url)),
-    ))
+        Some((REDIRECT_PARAM, return_url)),
+    )
 }
 
 /// Checks a hosted-page URL (Didit's `url`, Verifa's `capture_url`, deepidv's `session_url`)
@@ -75,8 +80,12 @@ pub fn build_hosted_url(
         HttpAllowed::localhost_if(allow_insecure_localhost),
     )?;
     if let Some(allowed) = allowed_session_hosts {
-        let allowed = canonical_entries(allowed, canonical_host, "allowedSessionHosts")?;
-        if !allowed.iter().any(|host| host == session.host()) {
+        if !listed(
+            allowed,
+            canonical_host,
+            "allowedSessionHosts",
+            session.host(),
+        )? {
             return Err(Error::SessionHostNotAllowed);
         }
     }
@@ -101,8 +110,12 @@ pub fn build_return_url(
         HttpAllowed::localhost_if(allow_insecure_localhost),
     )?;
     if let Some(allowed) = allowed_redirect_origins {
-        let allowed = canonical_entries(allowed, canonical_origin, "allowedRedirectOrigins")?;
-        if !allowed.iter().any(|origin| origin == redirect.origin()) {
+        if !listed(
+            allowed,
+            canonical_origin,
+            "allowedRedirectOrigins",
+            redirect.origin(),
+        )? {
             return Err(Error::RedirectOriginNotAllowed);
         }
     }
@@ -130,18 +143,20 @@ pub fn check_not_expired(expires_at: &str, now_ms: f64) -> Result<(), Error> {
     Ok(())
 }
 
-/// Canonicalises every allowlist entry; one that is not a bare origin (or host) is an error in
-/// the caller's configuration, reported as such rather than silently never matching.
-fn canonical_entries(
+/// Whether `value` is one of the allowlist's `entries`, canonicalised. Every entry is, even
+/// after a match: one that is not a bare origin (or host) is an error in the caller's
+/// configuration, reported as such rather than silently never matching.
+fn listed(
     entries: &[String],
     canonical: fn(&str) -> Option<String>,
     option: &'static str,
-) -> Result<Vec<String>, Error> {
-    let mut canonical_entries = Vec::with_capacity(entries.len());
+    value: &str,
+) -> Result<bool, Error> {
+    let mut found = false;
     for entry in entries {
-        canonical_entries.push(canonical(entry).ok_or(Error::InvalidOption { option })?);
+        found |= canonical(entry).ok_or(Error::InvalidOption { option })? == value;
     }
-    Ok(canonical_entries)
+    Ok(found)
 }
 
 /// Puts a Didit language in the session URL's path: Didit documents its hosted URL as
@@ -241,6 +256,29 @@ mod tests {
             _ => return None,
         };
         is_token(token, 128).then_some(token)
+    }
+
+    /// `completeHandoff` removes the built-in callback names, then the caller's, in two passes
+    /// of `edit_query`: the same address as one pass removing both.
+    #[test]
+    fn callback_names_removed_in_two_passes_as_in_one() {
+        let first = crate::callback::PARAM_NAMES;
+        let second = ["sid", "st", "st"];
+        let mut both = alloc::vec::Vec::from(first);
+        both.extend(second);
+        for href in [
+            "https://yourapp.com/done",
+            "https://yourapp.com/done?",
+            "https://yourapp.com/done?#",
+            "https://yourapp.com/done?session_id=a&status=b#x?sid=1",
+            "https://yourapp.com/done?sid=a&&st=b&keep=1&",
+            "https://yourapp.com/done?keep=%20&state=x&s%69d=1&st#frag",
+            "https://yourapp.com/done?=&&keep&sid=&st==#",
+            "https://yourapp.com/done?status=1&sid=2",
+        ] {
+            let two = edit_query(&edit_query(href, &first, None), &second, None);
+            assert_eq!(two, edit_query(href, &both, None), "{href}");
+        }
     }
 
     #[test]

@@ -9,11 +9,11 @@ use super::{get_random_values, to_js, OptionValues};
 use crate::callback::{is_token, CallbackOptions, MAX_SESSION_ID_LEN, MAX_STATE_LEN, PARAM_NAMES};
 use crate::error::Error;
 use crate::handoff::{
-    build_handoff_url as build, build_hosted_url, build_return_url as build_return,
-    check_not_expired, encode_state, is_made_state, HandoffOptions, STATE_BYTES, STATE_PARAM,
+    build_hosted_url, build_return_url as build_return, check_not_expired, encode_state,
+    is_made_state, with_return_url, STATE_BYTES, STATE_PARAM,
 };
 use crate::provider::Provider;
-use crate::query::{edit_query, pairs};
+use crate::query::{edit_query, pairs, query_of};
 
 #[wasm_bindgen(module = "/src/bindings/objects.js")]
 extern "C" {
@@ -97,33 +97,34 @@ impl OwnedHandoffOptions {
     /// session was created, so a return URL (or state) here would be silently ignored by them:
     /// refused instead.
     fn build(&self, session_url: &str) -> Result<String, Error> {
-        let hosts = self.allowed_session_hosts.as_deref();
-        let insecure = self.allow_insecure_localhost;
-        if self.provider != Provider::Deepidv {
-            if self.redirect_url.is_some() {
-                return Err(Error::InvalidOption {
-                    option: "redirectUrl",
-                });
-            }
-            if self.state.is_some() {
-                return Err(Error::InvalidOption { option: "state" });
-            }
-            return build_hosted_url(session_url, hosts, insecure, self.language.as_deref());
+        let deepidv = self.provider == Provider::Deepidv;
+        let redirect_url = self.redirect_url.as_deref();
+        if deepidv == redirect_url.is_none() {
+            return Err(Error::InvalidOption {
+                option: "redirectUrl",
+            });
         }
-        let redirect_url = self.redirect_url.as_deref().ok_or(Error::InvalidOption {
-            option: "redirectUrl",
-        })?;
-        build(
+        if !deepidv && self.state.is_some() {
+            return Err(Error::InvalidOption { option: "state" });
+        }
+        // `build_handoff_url` in two steps, the second for deepidv only.
+        let insecure = self.allow_insecure_localhost;
+        let hosted = build_hosted_url(
             session_url,
-            &HandoffOptions {
-                redirect_url,
-                state: self.state.as_deref(),
-                allowed_redirect_origins: self.allowed_redirect_origins.as_deref(),
-                allowed_session_hosts: hosts,
-                allow_insecure_localhost: insecure,
-                language: self.language.as_deref(),
-            },
-        )
+            self.allowed_session_hosts.as_deref(),
+            insecure,
+            self.language.as_deref(),
+        )?;
+        let Some(redirect_url) = redirect_url else {
+            return Ok(hosted);
+        };
+        let return_url = build_return(
+            redirect_url,
+            self.state.as_deref(),
+            self.allowed_redirect_origins.as_deref(),
+            insecure,
+        )?;
+        Ok(with_return_url(&hosted, &return_url))
     }
 }
 
@@ -234,14 +235,20 @@ fn state_of_return_url(return_url: &str, owned: &OwnedHandoffOptions) -> Result<
         owned.allowed_redirect_origins.as_deref(),
         owned.allow_insecure_localhost,
     )?;
-    let query = canonical.split_once('?').map_or("", |(_, q)| q);
-    let query = query.split_once('#').map_or(query, |(q, _)| q);
-    let mut states = pairs(query).filter(|(name, _)| name == STATE_PARAM);
-    match (states.next(), states.next()) {
-        (Some((_, state)), None) if is_made_state(&state) => Ok(state),
-        _ => Err(Error::InvalidOption {
+    // Exactly one `state`: the same loop over the pairs as the callback's (shared code).
+    let (mut count, mut state) = (0, String::new());
+    for (name, value) in pairs(query_of(&canonical)) {
+        if name == STATE_PARAM {
+            count += 1;
+            state = value;
+        }
+    }
+    if count == 1 && is_made_state(&state) {
+        Ok(state)
+    } else {
+        Err(Error::InvalidOption {
             option: "returnUrl",
-        }),
+        })
     }
 }
 
@@ -283,12 +290,12 @@ fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
     let href = record.get(0).as_string().unwrap_or_default();
     // Whatever the outcome, the callback leaves the address bar: it is not to be bookmarked,
     // shared, sent as a referrer or replayed by a reload.
-    let mut callback_params: Vec<&str> = PARAM_NAMES.to_vec();
+    // The caller's names in a second pass (removal is idempotent): no list to build.
+    let mut cleaned = edit_query(&href, &PARAM_NAMES, None);
     if let Some(names) = names.as_ref().map(ParamNamesOption::borrow) {
-        callback_params.extend([names.session_id, names.status]);
-        callback_params.extend(names.reason);
+        let reason = names.reason.unwrap_or(names.status);
+        cleaned = edit_query(&cleaned, &[names.session_id, names.status, reason], None);
     }
-    let cleaned = edit_query(&href, &callback_params, None);
     if cleaned != href {
         replace_address(&cleaned);
     }
