@@ -135,17 +135,21 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     // One pass over the query: how often each recognised name came, and its raw value. Values
     // stay borrowed until picked (only those are decoded), and a name read twice is refused
     // below, so keeping the last value is as good as keeping the first.
-    let mut values = [""; PARAMS.len()];
-    let mut counts = [0u32; PARAMS.len()];
+    // Indices are avoided (zip, find): the compiler cannot bound them, and each bounds check
+    // brings a panic's formatting into the wasm.
+    let mut seen = [(0u32, ""); PARAMS.len()];
     for (name, value) in raw_pairs(query) {
         let name = decode(name);
-        if let Some(i) = table.iter().position(|(n, _, _)| *n == name) {
-            counts[i] += 1;
-            values[i] = value;
+        if let Some((_, seen)) = table
+            .iter()
+            .zip(&mut seen)
+            .find(|((n, _, _), _)| *n == name)
+        {
+            *seen = (seen.0 + 1, value);
         }
     }
 
-    let detected = if options.params.is_none() && counts[DIDIT_DETECTOR] > 0 {
+    let detected = if options.params.is_none() && seen[DIDIT_DETECTOR].0 > 0 {
         Provider::Didit
     } else {
         Provider::Deepidv
@@ -158,15 +162,17 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
 
     // Pick each slot's value among the names this provider reads; aliases count together.
     let mut slots: [Option<&str>; 4] = [None; 4];
-    for (i, &(_, slot, reader)) in table.iter().enumerate() {
-        if reader.is_some_and(|p| p != provider) || counts[i] == 0 {
+    for ((&(_, slot, reader), &(count, value)), &(builtin, _, _)) in
+        table.iter().zip(&seen).zip(PARAMS)
+    {
+        if reader.is_some_and(|p| p != provider) || count == 0 {
             continue;
         }
         let target = &mut slots[slot as usize];
-        if counts[i] > 1 || target.is_some() {
+        if count > 1 || target.is_some() {
             // The caller's names are not 'static: a duplicate is named by its option.
             let param = match (options.params, slot) {
-                (None, _) => PARAMS[i].0,
+                (None, _) => builtin,
                 (Some(_), Slot::SessionId) => "params.sessionId",
                 (Some(_), Slot::Status) => "params.status",
                 (Some(_), Slot::Reason) => "params.reason",
@@ -174,7 +180,7 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
             };
             return Err(Error::DuplicateParameter { param });
         }
-        *target = Some(values[i]);
+        *target = Some(value);
     }
     // An absent value and an empty one mean the same for every slot: both decode to "".
     let [session_id, raw_status, reason, state] = slots.map(|s| decode(s.unwrap_or_default()));
