@@ -189,3 +189,43 @@ pub const DIDIT_LANGUAGES: &[&str] = &[
     "mn", "ms", "nl", "no", "pl", "pt-BR", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sr", "sv",
     "th", "tr", "uk", "uz", "vi", "zh-CN", "zh-TW", "zh",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The name tables of `as_str` are indexed by discriminant: each variant keeps its name.
+    #[test]
+    fn as_str_names_each_variant() {
+        use CallbackStatus as S;
+        let statuses = [
+            (S::Success, "success"),
+            (S::Failed, "failed"),
+            (S::Abandoned, "abandoned"),
+            (S::NotStarted, "not_started"),
+            (S::InProgress, "in_progress"),
+            (S::Approved, "approved"),
+            (S::Declined, "declined"),
+            (S::InReview, "in_review"),
+            (S::Expired, "expired"),
+            (S::KycExpired, "kyc_expired"),
+            (S::Resubmitted, "resubmitted"),
+            (S::AwaitingUser, "awaiting_user"),
+            (S::Other, "other"),
+        ];
+        for (status, name) in statuses {
+            assert_eq!(status.as_str(), name, "{status:?}");
+        }
+        let reasons = [
+            (Reason::DocumentUnreadable, "document_unreadable"),
+            (Reason::FaceMismatch, "face_mismatch"),
+            (Reason::SessionExpired, "session_expired"),
+            (Reason::InternalError, "internal_error"),
+            (Reason::UserCancelled, "user_cancelled"),
+            (Reason::Unknown, "unknown"),
+        ];
+        for (reason, name) in reasons {
+            assert_eq!(reason.as_str(), name, "{reason:?}");
+        }
+    }
+}
