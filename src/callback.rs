@@ -9,7 +9,7 @@ use alloc::string::String;
 
 use crate::error::Error;
 use crate::provider::{status_of, CallbackStatus, Provider, Reason};
-use crate::query::{pairs, query_of};
+use crate::query::{decode, query_of, raw_pairs};
 
 /// Longest input (a whole URL or query string) accepted, in UTF-8 bytes.
 pub const MAX_INPUT_LEN: usize = 16 * 1024;
@@ -132,17 +132,24 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
         None => PARAMS,
     };
 
-    // One pass over the query: the first value of each recognised name, and how often it came.
-    let mut values: [Option<String>; PARAMS.len()] = Default::default();
-    let mut counts = [0u32; PARAMS.len()];
-    for (name, value) in pairs(query) {
-        if let Some(i) = table.iter().position(|(n, _, _)| *n == name) {
-            counts[i] += 1;
-            values[i].get_or_insert(value);
+    // One pass over the query: how often each recognised name came, and its raw value. Values
+    // stay borrowed until picked (only those are decoded), and a name read twice is refused
+    // below, so keeping the last value is as good as keeping the first.
+    // Indices are avoided (zip, find): the compiler cannot bound them, and each bounds check
+    // brings a panic's formatting into the wasm.
+    let mut seen = [(0u32, ""); PARAMS.len()];
+    for (name, value) in raw_pairs(query) {
+        let name = decode(name);
+        if let Some((_, seen)) = table
+            .iter()
+            .zip(&mut seen)
+            .find(|((n, _, _), _)| *n == name)
+        {
+            *seen = (seen.0 + 1, value);
         }
     }
 
-    let detected = if options.params.is_none() && counts[DIDIT_DETECTOR] > 0 {
+    let detected = if options.params.is_none() && seen[DIDIT_DETECTOR].0 > 0 {
         Provider::Didit
     } else {
         Provider::Deepidv
@@ -154,16 +161,18 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     }
 
     // Pick each slot's value among the names this provider reads; aliases count together.
-    let mut slots: [Option<String>; 4] = Default::default();
-    for (i, &(_, slot, reader)) in table.iter().enumerate() {
-        if reader.is_some_and(|p| p != provider) || counts[i] == 0 {
+    let mut slots: [Option<&str>; 4] = [None; 4];
+    for ((&(_, slot, reader), &(count, value)), &(builtin, _, _)) in
+        table.iter().zip(&seen).zip(PARAMS)
+    {
+        if reader.is_some_and(|p| p != provider) || count == 0 {
             continue;
         }
         let target = &mut slots[slot as usize];
-        if counts[i] > 1 || target.is_some() {
+        if count > 1 || target.is_some() {
             // The caller's names are not 'static: a duplicate is named by its option.
             let param = match (options.params, slot) {
-                (None, _) => PARAMS[i].0,
+                (None, _) => builtin,
                 (Some(_), Slot::SessionId) => "params.sessionId",
                 (Some(_), Slot::Status) => "params.status",
                 (Some(_), Slot::Reason) => "params.reason",
@@ -171,28 +180,24 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
             };
             return Err(Error::DuplicateParameter { param });
         }
-        *target = values[i].take();
+        *target = Some(value);
     }
-    let [session_id, status, reason, state] = slots;
+    // An absent value and an empty one mean the same for every slot: both decode to "".
+    let [session_id, raw_status, reason, state] = slots.map(|s| decode(s.unwrap_or_default()));
 
     // The state binds the callback to this browser: check it before believing anything else.
-    let state = state.filter(|s| !s.is_empty());
     if let Some(expected) = options.expected_state {
-        match &state {
-            Some(actual) if constant_time_eq(actual.as_bytes(), expected.as_bytes()) => {}
-            _ => return Err(Error::StateMismatch),
+        if state.is_empty() || !constant_time_eq(state.as_bytes(), expected.as_bytes()) {
+            return Err(Error::StateMismatch);
         }
     }
-    if let Some(s) = &state {
-        if !is_token(s, MAX_STATE_LEN) {
-            return Err(Error::InvalidState);
-        }
+    if !state.is_empty() && !is_token(&state, MAX_STATE_LEN) {
+        return Err(Error::InvalidState);
     }
 
-    let session_id = match session_id {
-        Some(id) if !id.is_empty() => id,
-        _ => return Err(Error::MissingSessionId),
-    };
+    if session_id.is_empty() {
+        return Err(Error::MissingSessionId);
+    }
     if !is_token(&session_id, MAX_SESSION_ID_LEN) {
         return Err(Error::InvalidSessionId);
     }
@@ -203,10 +208,9 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
         return Err(Error::SessionMismatch);
     }
 
-    let raw_status = match status {
-        Some(s) if !s.is_empty() => s,
-        _ => return Err(Error::MissingStatus),
-    };
+    if raw_status.is_empty() {
+        return Err(Error::MissingStatus);
+    }
     let status = if provider == Provider::Verifa {
         // No documented vocabulary: any short plain word, normalised to snake_case.
         let plain = raw_status.len() <= 64
@@ -223,10 +227,7 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     };
 
     // deepidv omits the reason on success; one that comes anyway carries no meaning.
-    let raw_reason = match status {
-        CallbackStatus::Success => None,
-        _ => reason.filter(|r| !r.is_empty()),
-    };
+    let raw_reason = (status != CallbackStatus::Success && !reason.is_empty()).then_some(reason);
 
     Ok(Callback {
         provider,
@@ -235,7 +236,7 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
         raw_status,
         reason: raw_reason.as_deref().map(Reason::from_raw),
         raw_reason: raw_reason.as_deref().map(sanitise_raw_reason),
-        state,
+        state: (!state.is_empty()).then_some(state),
     })
 }
 

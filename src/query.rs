@@ -16,15 +16,20 @@ use alloc::vec::Vec;
 /// empty sequences skipped, the name up to the first `=`. Owned strings even when nothing needed
 /// decoding: a `Cow` costs the wasm more than the few short copies cost a parse.
 pub fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    query.split('&').filter(|s| !s.is_empty()).map(|pair| {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (decode(name), decode(value))
-    })
+    raw_pairs(query).map(|(name, value)| (decode(name), decode(value)))
+}
+
+/// The same pairs as written, for [`decode`] to decode only those that are needed.
+pub fn raw_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
 }
 
 /// `+` as space, then percent-decoding (a `%` not followed by two hex digits stays as it is),
 /// then UTF-8 decoding without BOM stripping, each maximal invalid subpart one U+FFFD.
-fn decode(s: &str) -> String {
+pub fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     if !bytes.iter().any(|&b| b == b'+' || b == b'%') {
         return String::from(s);

@@ -3,7 +3,7 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use super::{provider_value, string_value, to_js};
+use super::{provider_of, to_js};
 use crate::callback::{self as core_callback, CallbackOptions, ParamNames, MAX_INPUT_LEN};
 use crate::error::Error;
 
@@ -16,12 +16,13 @@ extern "C" {
     fn callback_object(fields: &str) -> Callback;
 
     /// `[provider, expectedSessionId, expectedState, params, text]`: the options read in one
-    /// crossing with no key strings to decode (parseCallback is the hot call), each `undefined`
-    /// when absent. `params` comes as its names `[sessionId, status, reason?]`, each a non-empty
-    /// string, or `false` when one is not. `text` is the text of `input`, a string, `URL` (its
-    /// search) or `URLSearchParams`: `null` for a string longer than `max_len` UTF-16 units
-    /// (refused before it is copied into wasm memory: it is also longer than `max_len` UTF-8
-    /// bytes), `undefined` for anything else.
+    /// crossing with no key strings to decode (parseCallback is the hot call), as `optionValues`
+    /// gives them: each `undefined` when absent, `null` when not a string .
+    /// `params` comes as its names `[sessionId, status, reason?]`, each a non-empty string, or
+    /// `null` when one is not. `text` is the text of `input`, a string, `URL` (its search) or
+    /// `URLSearchParams`: `null` for a string longer than `max_len` UTF-16 units (refused before
+    /// it is copied into wasm memory: it is also longer than `max_len` UTF-8 bytes), `undefined`
+    /// for anything else.
     #[wasm_bindgen(js_name = callbackOptionValues)]
     fn callback_option_values(options: &JsValue, input: &JsValue, max_len: u32) -> js_sys::Array;
 }
@@ -61,11 +62,28 @@ fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, 
         None if text.is_null() => return Err(Error::InputTooLong),
         None => return Err(Error::InvalidInput),
     };
-    let value = |i| option_value(&values, i);
-    let provider = provider_value(value(0))?;
-    let expected_session_id = string_value(value(1), "expectedSessionId")?;
-    let expected_state = string_value(value(2), "expectedState")?;
-    let names = ParamNamesOption::read_value(value(3))?;
+    // Each value read once (a crossing each: this is the hot call) and checked in order.
+    let provider = values.get(0);
+    let provider = match provider_of(&provider) {
+        None if !provider.is_undefined() => {
+            return Err(Error::InvalidOption { option: "provider" })
+        }
+        provider => provider,
+    };
+    let string = |i, option| {
+        let value = values.get(i);
+        match value.as_string() {
+            None if value.is_null() => Err(Error::InvalidOption { option }),
+            value => Ok(value),
+        }
+    };
+    let expected_session_id = string(1, "expectedSessionId")?;
+    let expected_state = string(2, "expectedState")?;
+    let names = values.get(3);
+    if names.is_null() {
+        return Err(Error::InvalidOption { option: "params" });
+    }
+    let names = ParamNamesOption::of(names);
     callback_object_of(
         &text,
         &CallbackOptions {
@@ -77,11 +95,6 @@ fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, 
     )
 }
 
-/// The `i`th of the option values, `None` when absent (`undefined` or `null`).
-fn option_value(values: &js_sys::Array, i: u32) -> Option<JsValue> {
-    Some(values.get(i)).filter(|v| !v.is_undefined() && !v.is_null())
-}
-
 /// The `params` option (`{ sessionId, status, reason? }`), read into owned names.
 pub(super) struct ParamNamesOption {
     session_id: String,
@@ -91,25 +104,26 @@ pub(super) struct ParamNamesOption {
 
 impl ParamNamesOption {
     pub(super) fn read(options: &JsValue) -> Result<Option<Self>, Error> {
-        let values = callback_option_values(options, &JsValue::UNDEFINED, 0);
-        Self::read_value(option_value(&values, 3))
+        let names = callback_option_values(options, &JsValue::UNDEFINED, 0).get(3);
+        if names.is_null() {
+            return Err(Error::InvalidOption { option: "params" });
+        }
+        Ok(Self::of(names))
     }
 
-    /// The names as `callbackOptionValues` gives them.
-    fn read_value(names: Option<JsValue>) -> Result<Option<Self>, Error> {
-        let Some(names) = names else {
-            return Ok(None);
-        };
-        if names.as_bool().is_some() {
-            return Err(Error::InvalidOption { option: "params" });
+    /// The names as `callbackOptionValues` gives them, once checked: two or three strings, or
+    /// absent.
+    fn of(names: JsValue) -> Option<Self> {
+        if names.is_undefined() {
+            return None;
         }
         let names: js_sys::Array = names.unchecked_into();
         let name = |i| names.get(i).as_string();
-        Ok(Some(ParamNamesOption {
+        Some(ParamNamesOption {
             session_id: name(0).unwrap_or_default(),
             status: name(1).unwrap_or_default(),
             reason: name(2),
-        }))
+        })
     }
 
     pub(super) fn borrow(&self) -> ParamNames<'_> {

@@ -179,17 +179,3 @@ impl OptionValues {
 fn provider_of(value: &JsValue) -> Option<Provider> {
     Provider::from_name(&value.as_string()?)
 }
-
-/// An option's value (already read) that must be a string when present.
-fn string_value(value: Option<JsValue>, key: &'static str) -> Result<Option<String>, Error> {
-    value
-        .map(|v| v.as_string().ok_or(Error::InvalidOption { option: key }))
-        .transpose()
-}
-
-/// The `provider` option's value (already read).
-fn provider_value(value: Option<JsValue>) -> Result<Option<Provider>, Error> {
-    string_value(value, "provider")?
-        .map(|name| Provider::from_name(&name).ok_or(Error::InvalidOption { option: "provider" }))
-        .transpose()
-}

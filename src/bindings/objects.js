@@ -51,7 +51,8 @@ export function canonicalUrl(input) {
 // (bindings/callback.rs): `params` as its names (paramNames), the input as callbackInputText.
 export function callbackOptionValues(options, input, maxLen) {
   const o = options ?? {};
-  return [o.provider, o.expectedSessionId, o.expectedState, paramNames(o.params), callbackInputText(input, maxLen)];
+  const s = (v) => (v == null ? undefined : typeof v == "string" ? v : null);
+  return [s(o.provider), s(o.expectedSessionId), s(o.expectedState), paramNames(o.params), callbackInputText(input, maxLen)];
 }
 
 function callbackInputText(input, maxLen) {
@@ -147,15 +148,15 @@ export function takePending() {
 // parseCallback and completeHandoff: the `params` option.
 
 // The names of a `params` option: [sessionId, status, reason?] when each is a non-empty string
-// (reason may be absent), false when one is not (read in order, up to the first bad one); an
-// absent `params` as it is.
+// (reason may be absent), null when one is not (read in order, up to the first bad one);
+// undefined when `params` is absent.
 function paramNames(params) {
-  if (params == null) return params;
+  if (params == null) return undefined;
   const names = [];
   for (const key of ["sessionId", "status", "reason"]) {
     const name = params[key];
     if (key === "reason" && name == null) break;
-    if (typeof name !== "string" || name === "") return false;
+    if (typeof name !== "string" || name === "") return null;
     names.push(name);
   }
   return names;
