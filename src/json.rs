@@ -21,8 +21,8 @@ pub enum Json {
     Number(String),
     /// A string, unescaped.
     Str(String),
-    /// An array.
-    Array(Vec<Json>),
+    /// An array, each item with an empty name (so that arrays and objects share their code).
+    Array(Vec<(String, Json)>),
     /// An object, members in order (a repeated key keeps every member; [`Json::get`] finds the
     /// first).
     Object(Vec<(String, Json)>),
@@ -64,27 +64,20 @@ impl Json {
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Number(n) => out.push_str(n),
             Json::Str(s) => push_string(out, s),
-            Json::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write(out);
-                }
-                out.push(']');
-            }
-            Json::Object(members) => {
-                out.push('{');
+            Json::Array(members) | Json::Object(members) => {
+                let object = matches!(self, Json::Object(_));
+                out.push(if object { '{' } else { '[' });
                 for (i, (key, value)) in members.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
-                    push_string(out, key);
-                    out.push(':');
+                    if object {
+                        push_string(out, key);
+                        out.push(':');
+                    }
                     value.write(out);
                 }
-                out.push('}');
+                out.push(if object { '}' } else { ']' });
             }
         }
     }
@@ -148,54 +141,38 @@ impl Reader<'_> {
             b't' => self.eat(b"true").map(|_| Json::Bool(true)),
             b'f' => self.eat(b"false").map(|_| Json::Bool(false)),
             b'"' => self.string().map(Json::Str),
-            b'[' => {
-                self.at += 1;
-                let mut items = Vec::new();
-                self.space();
-                if self.peek() == Some(b']') {
-                    self.at += 1;
-                    return Some(Json::Array(items));
-                }
-                loop {
-                    items.push(self.value(depth + 1)?);
-                    self.space();
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b']' => {
-                            self.at += 1;
-                            return Some(Json::Array(items));
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b'{' => {
+            open @ (b'[' | b'{') => {
+                // `]` and `}` are two after `[` and `{`.
+                let close = open + 2;
                 self.at += 1;
                 let mut members = Vec::new();
                 self.space();
-                if self.peek() == Some(b'}') {
-                    self.at += 1;
-                    return Some(Json::Object(members));
-                }
-                loop {
-                    self.space();
-                    if self.peek()? != b'"' {
-                        return None;
-                    }
-                    let key = self.string()?;
-                    self.space();
-                    self.eat(b":")?;
-                    members.push((key, self.value(depth + 1)?));
-                    self.space();
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b'}' => {
-                            self.at += 1;
-                            return Some(Json::Object(members));
+                if self.peek() != Some(close) {
+                    loop {
+                        let mut key = String::new();
+                        if open == b'{' {
+                            self.space();
+                            if self.peek()? != b'"' {
+                                return None;
+                            }
+                            key = self.string()?;
+                            self.space();
+                            self.eat(b":")?;
                         }
-                        _ => return None,
+                        members.push((key, self.value(depth + 1)?));
+                        self.space();
+                        if self.peek()? != b',' {
+                            break;
+                        }
+                        self.at += 1;
                     }
                 }
+                self.eat(&[close])?;
+                Some(if open == b'{' {
+                    Json::Object(members)
+                } else {
+                    Json::Array(members)
+                })
             }
             _ => self.number(),
         }

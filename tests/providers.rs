@@ -327,6 +327,7 @@ fn the_json_reader_is_strict_and_bounded() {
         "0",
         r#""x""#,
         "  [] ",
+        r#"[ {} , [ ] , { "b" : [ { } ] } ]"#,
     ] {
         let parsed = Json::parse(ok).unwrap_or_else(|| panic!("{ok}"));
         let reparsed: Value = serde_json::from_str(&parsed.to_text()).unwrap();
@@ -355,6 +356,11 @@ fn the_json_reader_is_strict_and_bounded() {
         "\"a\nb\"",
         "[1] 2",
         "{'a':1}",
+        "[1}",
+        r#"{"a":1]"#,
+        "[}",
+        "{]",
+        r#"["a":1]"#,
     ] {
         assert_eq!(Json::parse(bad), None, "{bad:?}");
     }

@@ -422,9 +422,9 @@ fn check(
             };
             return check_object(members, shape, allow_insecure_localhost, Some(field), out);
         }
-        (Rule::Codes, Json::Array(items)) => {
-            items.iter().all(|item| item.as_str().is_some_and(is_code))
-        }
+        (Rule::Codes, Json::Array(items)) => items
+            .iter()
+            .all(|(_, item)| item.as_str().is_some_and(is_code)),
         (Rule::HttpsUrl | Rule::ReturnUrl, Json::Str(url)) => {
             let http = HttpAllowed::localhost_if(allow_insecure_localhost);
             match parse_strict(url, field, http) {
