@@ -43,7 +43,8 @@ pub fn http_date_ms(s: &str) -> Option<f64> {
         parts.next()?,
         decimal(parts.next()?)?,
         parts.next()?,
-        decimal(parts.next()?)?,
+        // `year = 4DIGIT`: a longer one could also overflow the day arithmetic below.
+        decimal(parts.next().filter(|year| year.len() == 4)?)?,
         parts.next()?,
         parts.next()?,
     );
