@@ -166,7 +166,7 @@ export function twiggyReport({ root, pkgDir, outFile }) {
   execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", work, release]);
   const named = join(work, "idv_handoff_bg.wasm");
   execFileSync(resolve(root, "node_modules/.bin/wasm-opt"), [...WASM_OPT_FLAGS, "-g", named, "-o", named]);
-  execFileSync("node", [resolve(root, "scripts/minify-names.mjs"), named, join(work, "idv_handoff.js")]);
+  execFileSync("node", [resolve(root, "scripts/minify-names.mjs"), named, join(work, "idv_handoff.js"), "--keep-names"]);
   const twiggy = (...args) => execFileSync("twiggy", [...args, named], { encoding: "utf8", maxBuffer: 1 << 26 });
 
   const items = JSON.parse(twiggy("top", "--format", "json"));

@@ -3,6 +3,7 @@
 // About 2 KB raw / 1 KB gzip of the browser entry (measured when it was added).
 //
 // usage: node scripts/minify-names.mjs <optimized .wasm, rewritten in place> <glue .js, rewritten>
+//        [--keep-names: keep the function names section, for twiggy]
 //
 // Every name in wasm-opt's mapping must be found in the glue, and every `wasm.<export>` the glue
 // uses must be in the mapping: a wasm-bindgen upgrade that writes its glue differently fails the
@@ -12,8 +13,11 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const [wasmPath, gluePath] = process.argv.slice(2);
-if (!wasmPath || !gluePath) throw new Error("usage: minify-names.mjs <wasm> <glue.js>");
+const [wasmPath, gluePath, flag] = process.argv.slice(2);
+if (!wasmPath || !gluePath || (flag !== undefined && flag !== "--keep-names")) {
+  throw new Error("usage: minify-names.mjs <wasm> <glue.js> [--keep-names]");
+}
+const keepNames = flag === "--keep-names";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const features = [
@@ -23,7 +27,9 @@ const features = [
 const output = `${wasmPath}.min`;
 const mapping = JSON.parse(
   execFileSync(resolve(root, "node_modules/.bin/wasm-opt"), [
-    ...features, "--minify-imports-and-exports-and-modules", wasmPath, "-o", output,
+    // `--keep-names` (bench/size.mjs's named build) keeps the function names for twiggy; without
+    // it the names section goes, as in the shipped wasm (-g alone adds about 300 bytes).
+    ...features, ...(keepNames ? ["-g"] : []), "--minify-imports-and-exports-and-modules", wasmPath, "-o", output,
   ], { encoding: "utf8" }),
 );
 
