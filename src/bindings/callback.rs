@@ -103,17 +103,9 @@ pub(super) struct ParamNamesOption {
 }
 
 impl ParamNamesOption {
-    pub(super) fn read(options: &JsValue) -> Result<Option<Self>, Error> {
-        let names = callback_option_values(options, &JsValue::UNDEFINED, 0).get(3);
-        if names.is_null() {
-            return Err(Error::InvalidOption { option: "params" });
-        }
-        Ok(Self::of(names))
-    }
-
-    /// The names as `callbackOptionValues` gives them, once checked: two or three strings, or
-    /// absent.
-    fn of(names: JsValue) -> Option<Self> {
+    /// The names as `paramNames` (objects.js) gives them, once checked (not `null`): two or
+    /// three strings, or absent.
+    pub(super) fn of(names: JsValue) -> Option<Self> {
         if names.is_undefined() {
             return None;
         }

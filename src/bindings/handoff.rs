@@ -281,11 +281,11 @@ pub fn complete_handoff(options: Option<CompleteHandoffOptions>) -> Result<Callb
 }
 
 fn complete_handoff_inner(options: &JsValue) -> Result<Callback, Error> {
-    let values = OptionValues::read(options, "nmaxAgeMs,pprovider");
-    values.check(0..2)?;
+    let values = OptionValues::read(options, "nmaxAgeMs,pprovider,mparams");
+    values.check(0..3)?;
     let max_age_ms = values.number(0).unwrap_or(DEFAULT_MAX_AGE_MS);
     let provider = values.provider(1);
-    let names = ParamNamesOption::read(options)?;
+    let names = ParamNamesOption::of(values.value(2));
     let record = take_pending().ok_or(Error::StorageUnavailable)?;
     let href = record.get(0).as_string().unwrap_or_default();
     // Whatever the outcome, the callback leaves the address bar: it is not to be bookmarked,

@@ -102,7 +102,7 @@ fn code(error: Error) -> &'static str {
 ///
 /// `keys` lists them comma-separated, each name behind its kind: `s` string, `a` array of
 /// strings, `b` boolean, `n` positive number, `w` whole number up to `u32::MAX`, `p` provider
-/// name. JavaScript checks each value's type (an ill-typed one comes back `null`, an absent one
+/// name, `m` the names of a `params` option (as `ParamNamesOption::of` reads them). JavaScript checks each value's type (an ill-typed one comes back `null`, an absent one
 /// `undefined`); [`check`] then refuses the first bad one of a range in order, so the getters
 /// below cannot fail.
 ///
@@ -155,6 +155,11 @@ impl OptionValues {
 
     fn number(&self, i: u32) -> Option<f64> {
         self.values.get(i).as_f64()
+    }
+
+    /// The value as JavaScript checked it, for a kind read elsewhere (`m`).
+    fn value(&self, i: u32) -> JsValue {
+        self.values.get(i)
     }
 
     fn provider(&self, i: u32) -> Option<Provider> {

@@ -83,17 +83,18 @@ export function sessionPlan(url, body, key, apiVersion, timeoutMs, maxRetries, m
   return { url, body, headers, timeoutMs, maxRetries, maxDelayMs, provider, allowInsecureLocalhost };
 }
 
-// The options of buildHandoffUrl, beginHandoff, buildReturnUrl and
-// completeHandoff, and beginHandoff's and completeHandoff's host calls, one crossing each.
+// The options of every export but parseCallback, one crossing per call; then beginHandoff's
+// and completeHandoff's host calls.
 
-// The options named in `keys`, each behind its kind (s, a, b, n, w, p: see OptionValues in
+// The options named in `keys`, each behind its kind (s, a, b, n, w, p, m: see OptionValues in
 // bindings/mod.rs): undefined when absent (undefined or null), null when of the wrong type. An
-// array of strings comes back as a copy, each item read once.
+// array of strings comes back as a copy, each item read once; `params` names as paramNames.
 export function optionValues(options, keys) {
   return keys.split(",").map((key) => {
     const value = options == null ? undefined : options[key.slice(1)];
     const kind = key[0];
     if (value == null) return undefined;
+    if (kind == "m") return paramNames(value);
     if (kind == "a") {
       if (!Array.isArray(value)) return null;
       const items = [];

@@ -214,6 +214,14 @@ test("handoff options: null is absent, the first bad option in order is the one 
     "provider,redirectUrl,state,allowedRedirectOrigins,allowedSessionHosts,allowInsecureLocalhost,language,expiresAt",
   );
   assert.equal(keysRead((options) => buildReturnUrl(redirectUrl, options)), "state,allowedRedirectOrigins,allowInsecureLocalhost");
+  // completeHandoff: its three options, each once, checked in order before any storage is
+  // touched (Node has no sessionStorage: options that pass meet storage_unavailable).
+  assert.equal(keysRead((options) => named(() => completeHandoff(options))), "maxAgeMs,provider,params");
+  const params = { sessionId: "verifa_session", status: "verifa_status" };
+  assert.equal(named(() => completeHandoff({ maxAgeMs: 0, provider: 5, params: 5 })), "invalid_option maxAgeMs");
+  assert.equal(named(() => completeHandoff({ provider: "acme", params: 5 })), "invalid_option provider");
+  assert.equal(named(() => completeHandoff({ params: { ...params, status: "" } })), "invalid_option params");
+  assert.equal(named(() => completeHandoff({ provider: "verifa", params, maxAgeMs: null })), "storage_unavailable undefined");
   // An allowlist item is read once: what is checked is what is used.
   let reads = 0;
   const origins = [];
