@@ -6,6 +6,9 @@
 #[path = "support/pairs.rs"]
 mod support_pairs;
 use support_pairs::{js_pairs, our_pairs};
+#[path = "support/reason.rs"]
+mod reason;
+use reason::sanitised_reason;
 
 use idv_handoff::bindings::{parse_callback, CallbackInput, ParseCallbackOptions};
 use js_sys::{Array, JsString, Object, Reflect};
@@ -226,19 +229,6 @@ fn decoder_agrees_with_the_browsers_url_search_params() {
     }
 }
 
-fn sanitised(s: &str) -> String {
-    s.chars()
-        .take(64)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || " _-.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 /// Through the whole binding, lone surrogates included (a JS string can hold them; both sides
 /// turn them into U+FFFD): the reason the browser decodes is the reason parseCallback keeps.
 #[wasm_bindgen_test]
@@ -264,7 +254,7 @@ fn parse_callback_reads_values_as_the_browser_decodes_them() {
         } else {
             assert_eq!(
                 text(&cb, "rawReason"),
-                Some(sanitised(&expected)),
+                Some(sanitised_reason(&expected)),
                 "reason {reason:?}"
             );
         }

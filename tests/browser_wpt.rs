@@ -15,7 +15,9 @@ use support_pairs::{js_pairs, our_pairs};
 use std::collections::BTreeSet;
 
 use idv_handoff::handoff::{build_handoff_url, HandoffOptions};
-use idv_handoff::web_url::ParsedUrl;
+#[path = "support/wpt_url.rs"]
+mod wpt_url;
+
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -100,40 +102,7 @@ fn is_failure(case: &JsValue) -> bool {
 
 /// What the URL layer got wrong on one case, if anything (as in `tests/wpt_url.rs`).
 fn mismatch(case: &JsValue) -> Option<String> {
-    let url = match (ParsedUrl::parse(&text(case, "input")), is_failure(case)) {
-        (None, true) => return None,
-        (Some(url), true) => return Some(format!("parsed to {}, expected failure", url.href())),
-        (None, false) => return Some("refused".to_owned()),
-        (Some(url), false) => url,
-    };
-    let credentials = !text(case, "username").is_empty() || !text(case, "password").is_empty();
-    let protocol = text(case, "protocol");
-    let checks = [
-        ("href", url.href(), text(case, "href")),
-        (
-            "protocol",
-            url.scheme(),
-            protocol.trim_end_matches(':').to_owned(),
-        ),
-        ("host", url.host(), text(case, "host")),
-        ("hostname", url.hostname(), text(case, "hostname")),
-    ];
-    for (what, got, want) in checks {
-        if got != want {
-            return Some(format!("{what} {got:?}, expected {want:?}"));
-        }
-    }
-    if url.has_credentials() != credentials {
-        return Some(format!("credentials {}", url.has_credentials()));
-    }
-    // `ParsedUrl::origin` is `URL.origin` for URLs without credentials (the only ones the
-    // module accepts); some cases leave the origin out.
-    if let Some(origin) = get(case, "origin").as_string().filter(|_| !credentials) {
-        if url.origin() != origin {
-            return Some(format!("origin {:?}, expected {origin:?}", url.origin()));
-        }
-    }
-    None
+    wpt_url::mismatch(|key| get(case, key).as_string(), is_failure(case))
 }
 
 #[wasm_bindgen_test]

@@ -3,6 +3,10 @@
 //! does not read, or on how the same value is percent-encoded.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/reason.rs"]
+mod reason;
+use reason::sanitised_reason;
+
 use idv_handoff::callback::{parse_callback, Callback, CallbackOptions, PARAM_NAMES};
 use idv_handoff::handoff::{build_handoff_url, HandoffOptions};
 use idv_handoff::provider::{CallbackStatus, Provider, Reason, STATUSES};
@@ -73,18 +77,7 @@ fn valid_callback() -> impl Strategy<Value = (Vec<(String, String)>, Callback)> 
                     status,
                     raw_status: raw_status.to_owned(),
                     reason: reason.as_deref().map(Reason::from_raw),
-                    raw_reason: reason.as_deref().map(|r| {
-                        r.chars()
-                            .take(64)
-                            .map(|c| {
-                                if c.is_ascii_alphanumeric() || " _-.".contains(c) {
-                                    c
-                                } else {
-                                    '_'
-                                }
-                            })
-                            .collect()
-                    }),
+                    raw_reason: reason.as_deref().map(sanitised_reason),
                     state,
                 };
                 (params, expected)

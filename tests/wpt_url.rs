@@ -16,6 +16,9 @@ use scheme::scheme_of;
 use std::collections::BTreeSet;
 
 use idv_handoff::handoff::{build_handoff_url, HandoffOptions};
+#[path = "support/wpt_url.rs"]
+mod wpt_url;
+
 use idv_handoff::web_url::{parse_strict, HttpAllowed, ParsedUrl};
 use serde_json::Value;
 
@@ -50,40 +53,10 @@ fn http_cases() -> Vec<Value> {
 
 /// What the URL layer got wrong on one case, if anything.
 fn mismatch(case: &Value) -> Option<String> {
-    let parsed = ParsedUrl::parse(text(case, "input"));
-    let url = match (parsed, case["failure"].as_bool() == Some(true)) {
-        (None, true) => return None,
-        (Some(url), true) => return Some(format!("parsed to {}, expected failure", url.href())),
-        (None, false) => return Some("refused".to_owned()),
-        (Some(url), false) => url,
-    };
-    let credentials = !text(case, "username").is_empty() || !text(case, "password").is_empty();
-    let checks = [
-        ("href", url.href(), text(case, "href")),
-        (
-            "protocol",
-            url.scheme(),
-            text(case, "protocol").trim_end_matches(':'),
-        ),
-        ("host", url.host(), text(case, "host")),
-        ("hostname", url.hostname(), text(case, "hostname")),
-    ];
-    for (what, got, want) in checks {
-        if got != want {
-            return Some(format!("{what} {got:?}, expected {want:?}"));
-        }
-    }
-    if url.has_credentials() != credentials {
-        return Some(format!("credentials {}", url.has_credentials()));
-    }
-    // `ParsedUrl::origin` is `URL.origin` for URLs without credentials (the only ones the
-    // module accepts); some cases leave the origin out.
-    if let Some(origin) = case["origin"].as_str().filter(|_| !credentials) {
-        if url.origin() != origin {
-            return Some(format!("origin {:?}, expected {origin:?}", url.origin()));
-        }
-    }
-    None
+    wpt_url::mismatch(
+        |key| case[key].as_str().map(str::to_owned),
+        case["failure"].as_bool() == Some(true),
+    )
 }
 
 #[test]
