@@ -24,7 +24,7 @@ extern "C" {
     /// it is copied into wasm memory: it is also longer than `max_len` UTF-8 bytes), `undefined`
     /// for anything else.
     #[wasm_bindgen(js_name = callbackOptionValues)]
-    fn callback_option_values(options: &JsValue, input: &JsValue, max_len: u32) -> js_sys::Array;
+    fn callback_option_values(options: &JsValue, input: &JsValue, max_len: u32) -> super::Array;
 }
 
 #[wasm_bindgen]
@@ -109,7 +109,7 @@ impl ParamNamesOption {
         if names.is_undefined() {
             return None;
         }
-        let names: js_sys::Array = names.unchecked_into();
+        let names: super::Array = names.unchecked_into();
         let name = |i| names.get(i).as_string();
         Some(ParamNamesOption {
             session_id: name(0).unwrap_or_default(),

@@ -25,7 +25,7 @@ extern "C" {
     /// sessionId, createdAt]` (the record's values as stored), `None` when sessionStorage is
     /// unavailable.
     #[wasm_bindgen(js_name = takePending)]
-    fn take_pending() -> Option<js_sys::Array>;
+    fn take_pending() -> Option<super::Array>;
     #[wasm_bindgen(js_name = replaceAddress)]
     fn replace_address(url: &str);
 }
@@ -254,7 +254,7 @@ fn state_of_return_url(return_url: &str, owned: &OwnedHandoffOptions) -> Result<
 
 /// The pending handoff's state, session id and creation time (`[_, state, sessionId,
 /// createdAt]` of [`take_pending`]), if the stored record is whole.
-fn read_pending(record: &js_sys::Array) -> Option<(String, Option<String>, f64)> {
+fn read_pending(record: &super::Array) -> Option<(String, Option<String>, f64)> {
     let state = record.get(1).as_string()?;
     let session_id = record.get(2);
     let absent = session_id.is_undefined() || session_id.is_null();

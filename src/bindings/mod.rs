@@ -39,7 +39,7 @@ extern "C" {
     /// The options named in `keys`, read in one crossing and checked against their kinds: see
     /// [`OptionValues`].
     #[wasm_bindgen(js_name = optionValues)]
-    fn option_values(options: &JsValue, keys: &str) -> js_sys::Array;
+    fn option_values(options: &JsValue, keys: &str) -> Array;
 
     /// `new URL(input).href`, or `undefined` if it does not parse: the URL backend of
     /// `web_url` in the wasm build.
@@ -49,6 +49,19 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
+    /// A JavaScript array, read by index only (js-sys's `Array` would bring js-sys, whose
+    /// closure and typed-array glue stays in the wasm's function table even when unused).
+    #[wasm_bindgen(typescript_type = "unknown[]")]
+    type Array;
+    #[wasm_bindgen(method, indexing_getter)]
+    fn get(this: &Array, index: u32) -> JsValue;
+
+    /// `JSON.stringify`: `undefined` for a value it cannot write, an exception for a cycle.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = stringify)]
+    fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+
     /// Randomness for states and Idempotency-Keys (any context: unlike `randomUUID`, it needs
     /// no secure context).
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
@@ -108,7 +121,7 @@ fn code(error: Error) -> &'static str {
 ///
 /// [`check`]: OptionValues::check
 struct OptionValues {
-    values: js_sys::Array,
+    values: Array,
     keys: &'static str,
 }
 
@@ -171,7 +184,7 @@ impl OptionValues {
     fn strings(&self, i: u32) -> Option<Vec<String>> {
         let value = self.values.get(i);
         (!value.is_undefined()).then(|| {
-            let items: &js_sys::Array = value.unchecked_ref();
+            let items: &Array = value.unchecked_ref();
             let mut out = Vec::new();
             while let Some(item) = items.get(out.len() as u32).as_string() {
                 out.push(item);

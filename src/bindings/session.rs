@@ -67,7 +67,7 @@ fn request_body(
     let provider = values.provider(at).unwrap_or(Provider::Deepidv);
     let insecure = values.bool(at + 1);
     let refused = || to_js(Error::InvalidRequest { field: "request" });
-    let text = js_sys::JSON::stringify(request)
+    let text = super::json_stringify(request)
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(refused)?;
@@ -96,7 +96,7 @@ pub fn normalize_session_request(
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
     let values = OptionValues::read(&options, REQUEST_KEYS);
     let (body, _, _) = request_body(request, &values, 0)?;
-    js_sys::JSON::parse(&body).map(JsCast::unchecked_into)
+    super::json_parse(&body).map(JsCast::unchecked_into)
 }
 
 /// Ten seconds per attempt.
@@ -258,7 +258,7 @@ fn session_of_answer(
 /// A 400 keeps the server's own message (bounded) and the field it names, when it is one of
 /// the request's; the proxy of this project answers `{ code, field, message }`.
 fn rejection(text: &str) -> JsValue {
-    let body = js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED);
+    let body = super::json_parse(text).unwrap_or(JsValue::UNDEFINED);
     // Read as options are: a member that is not a string reads as absent.
     let values = OptionValues::read(&body, "smessage,serror,sfield");
     let message = values
