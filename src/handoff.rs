@@ -7,6 +7,7 @@ use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
 use crate::provider::DIDIT_LANGUAGES;
 use crate::query::edit_query;
+use crate::text::AsciiSplit;
 use crate::time::rfc3339_ms;
 use crate::web_url::{
     canonical_host, canonical_origin, parse_strict, HttpAllowed, ParsedUrl, UrlParts,
@@ -174,7 +175,7 @@ fn with_didit_language(session: &ParsedUrl, language: &str) -> Result<String, Er
         Some(token) => Some(token),
         None => path
             .get(1..)
-            .and_then(|p| p.split_once('/'))
+            .and_then(|p| p.split_once_byte(b'/'))
             .filter(|(current, _)| DIDIT_LANGUAGES.contains(current))
             .and_then(|(_, rest)| rest.strip_prefix("session/")),
     };

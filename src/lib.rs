@@ -33,6 +33,7 @@ pub mod json;
 pub mod provider;
 pub mod query;
 pub mod session;
+mod text;
 pub mod time;
 pub mod web_url;
 

@@ -1,6 +1,8 @@
 //! The dates that come over HTTP: `Retry-After`'s IMF-fixdate, RFC 3339 date-times (Verifa's
 //! `expires_at`) and calendar dates, read into Unix milliseconds with no time library.
 
+use crate::text::AsciiSplit;
+
 /// A real calendar date `YYYY-MM-DD` (leap years included).
 pub fn is_date(s: &str) -> bool {
     s.len() == 10 && date(s.as_bytes()).is_some()
@@ -38,7 +40,7 @@ pub(crate) fn decimal(s: &str) -> Option<u64> {
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) to Unix ms.
 pub fn http_date_ms(s: &str) -> Option<f64> {
     const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
-    let mut parts = s.split(' ');
+    let mut parts = s.split_byte(b' ');
     let (_weekday, day, month, year, time, zone) = (
         parts.next()?,
         decimal(parts.next()?)?,
@@ -52,7 +54,7 @@ pub fn http_date_ms(s: &str) -> Option<f64> {
         return None;
     }
     let month = MONTHS.chunks(3).position(|m| m == month.as_bytes())? as u64 + 1;
-    let mut hms = time.split(':').map(decimal);
+    let mut hms = time.split_byte(b':').map(decimal);
     let (hour, minute, second) = (hms.next()??, hms.next()??, hms.next()??);
     if hms.next().is_some() || day == 0 || day > 31 || hour > 23 || minute > 59 || second > 60 {
         return None;

@@ -20,6 +20,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 use crate::provider::Provider;
+use crate::text::AsciiSplit;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
@@ -141,7 +142,7 @@ impl OptionValues {
     /// The same, refusing the last option of `range` too unless `valid`: a check of its value
     /// that only the caller can make, so that it comes before those of the options after it.
     fn check_and(&self, range: core::ops::Range<usize>, valid: bool) -> Result<(), Error> {
-        for (i, key) in self.keys.split(',').enumerate() {
+        for (i, key) in self.keys.split_byte(b',').enumerate() {
             if !range.contains(&i) {
                 continue;
             }

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use crate::error::Error;
 use crate::json::{push_string, Json};
 use crate::provider::{Provider, DIDIT_LANGUAGES};
+use crate::text::AsciiSplit;
 use crate::time::is_date;
 use crate::web_url::{parse_strict, HttpAllowed};
 
@@ -94,7 +95,7 @@ fn is_control_byte(previous: u8, b: u8) -> bool {
 /// brackets, and a domain of at least two non-empty labels of letters, digits and hyphens
 /// (non-ASCII allowed, for IDN) that neither start nor end with a hyphen.
 pub fn is_plausible_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
+    let Some((local, domain)) = s.split_once_byte(b'@') else {
         return false;
     };
     let local_ok = !local.is_empty()
@@ -102,7 +103,7 @@ pub fn is_plausible_email(s: &str) -> bool {
         && local
             .chars()
             .all(|c| !c.is_control() && !c.is_ascii_whitespace() && !is_email_special(c));
-    let labels_ok = domain.split('.').all(|label| {
+    let labels_ok = domain.split_byte(b'.').all(|label| {
         !label.is_empty()
             && label.len() <= 63
             && !label.starts_with('-')
@@ -349,7 +350,8 @@ pub const VERIFA_FIELDS: &[Field] = &[
 
 /// The last segment of a dotted field name: the member name in the JSON object.
 fn member_name(field: &str) -> &str {
-    field.rsplit_once('.').map_or(field, |(_, name)| name)
+    let start = field.rfind_byte(b'.').map_or(0, |dot| dot + 1);
+    field.get(start..).unwrap_or(field)
 }
 
 /// Checks an object against `shape` and appends it to `out` with only the given fields, named
@@ -507,7 +509,7 @@ fn is_app_return_url(s: &str) -> bool {
         "chrome",
         "intent",
     ];
-    let Some((scheme, rest)) = s.split_once(':') else {
+    let Some((scheme, rest)) = s.split_once_byte(b':') else {
         return false;
     };
     let Some(rest) = rest.strip_prefix("//") else {
