@@ -139,7 +139,14 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     // brings a panic's formatting into the wasm.
     let mut seen = [(0u32, ""); PARAMS.len()];
     for (name, value) in raw_pairs(query) {
-        let name = decode(name);
+        // Most names need no decoding: compared as written, they cost no copy.
+        let decoded;
+        let name = if name.bytes().any(|b| b == b'+' || b == b'%') {
+            decoded = decode(name);
+            decoded.as_str()
+        } else {
+            name
+        };
         if let Some((_, seen)) = table
             .iter()
             .zip(&mut seen)
