@@ -103,7 +103,7 @@ export async function measureSizes({ root, pkgDir, benchDir }) {
 
 /** The wasm-opt flags of scripts/build-pkg.sh; `-g` is added here to keep function names. */
 const WASM_OPT_FLAGS = [
-  "-Oz", "--converge", "--strip-producers", "--strip-target-features",
+  "-Oz", "--converge", "--low-memory-unused", "--strip-producers", "--strip-target-features",
   "--enable-bulk-memory", "--enable-mutable-globals", "--enable-sign-ext",
   "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-multivalue",
 ];
