@@ -103,7 +103,8 @@ export async function measureSizes({ root, pkgDir, benchDir }) {
 
 /** The wasm-opt flags of scripts/build-pkg.sh; `-g` is added here to keep function names. */
 const WASM_OPT_FLAGS = [
-  "-Oz", "--converge", "--low-memory-unused", "--strip-producers", "--strip-target-features",
+  "-Oz", "--converge", "--low-memory-unused", "--one-caller-inline-max-function-size=50",
+  "--strip-producers", "--strip-target-features",
   "--enable-bulk-memory", "--enable-mutable-globals", "--enable-sign-ext",
   "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-multivalue",
 ];

@@ -22,7 +22,10 @@ mkdir -p pkg
 # offsets, which is sound when no access lands in the first 1 KB of memory. Here the linker puts
 # the 1 MB stack first, growing down towards 0 (data and heap lie above it), and the deepest
 # recursion is the JSON reader's, bounded at 32 levels: the low 1 KB is never reached.
-node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-producers --strip-target-features \
+# --one-caller-inline-max-function-size=50: a large function with one caller stays a function
+# (wasm-opt inlines every one by default); 0.2 KB gzip smaller from 25 to 100, larger above.
+node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --one-caller-inline-max-function-size=50 \
+  --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$stage/idv_handoff_bg.wasm" -o pkg/idv_handoff_bg.wasm
