@@ -5,7 +5,7 @@ use alloc::string::String;
 
 use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
-use crate::provider::DIDIT_LANGUAGES;
+use crate::provider::is_didit_language;
 use crate::query::edit_query;
 use crate::text::AsciiSplit;
 use crate::time::rfc3339_ms;
@@ -163,7 +163,7 @@ fn listed(
 /// Puts a Didit language in the session URL's path: Didit documents its hosted URL as
 /// `/{language}/session/{token}`, or `/session/{token}` without one.
 fn with_didit_language(session: &ParsedUrl, language: &str) -> Result<String, Error> {
-    if !DIDIT_LANGUAGES.contains(&language) {
+    if !is_didit_language(language) {
         return Err(Error::InvalidOption { option: "language" });
     }
     let href = session.href();
@@ -176,7 +176,7 @@ fn with_didit_language(session: &ParsedUrl, language: &str) -> Result<String, Er
         None => path
             .get(1..)
             .and_then(|p| p.split_once_byte(b'/'))
-            .filter(|(current, _)| DIDIT_LANGUAGES.contains(current))
+            .filter(|(current, _)| is_didit_language(current))
             .and_then(|(_, rest)| rest.strip_prefix("session/")),
     };
     let token = token
@@ -249,9 +249,7 @@ mod tests {
             segments.next(),
         ) {
             (Some("session"), Some(token), None, None) => token,
-            (Some(current), Some("session"), Some(token), None)
-                if DIDIT_LANGUAGES.contains(&current) =>
-            {
+            (Some(current), Some("session"), Some(token), None) if is_didit_language(current) => {
                 token
             }
             _ => return None,

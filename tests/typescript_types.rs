@@ -63,8 +63,7 @@ fn providers_match_the_core() {
 #[test]
 fn didit_languages_match_the_core() {
     let core = sorted(
-        idv_handoff::provider::DIDIT_LANGUAGES
-            .iter()
+        idv_handoff::provider::didit_languages()
             .map(|l| l.to_string())
             .collect(),
     );
