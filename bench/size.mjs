@@ -129,8 +129,8 @@ function areaOf(name) {
   if (/^(core|alloc|__rustc|str|char|bool|[iu](8|16|32|64|size)|[A-Z])$/.test(crate ?? "")) {
     return "core/alloc (iterators, strings, Vec, UTF-8 lossy, panics)";
   }
-  if (crate === "wasm_bindgen" || crate === "js_sys" || /^__(wbindgen|externref|wbg)/.test(name)) {
-    return "wasm-bindgen/js-sys runtime";
+  if (crate === "wasm_bindgen" || /^__(wbindgen|externref|wbg)/.test(name)) {
+    return "wasm-bindgen runtime";
   }
   return crate ?? "other";
 }
