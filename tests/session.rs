@@ -370,6 +370,10 @@ fn http_dates_parse_as_imf_fixdate() {
         "Sun, 06 Nov 1994 25:00:00 GMT",
         "Sun, 06 Nov 94 08:49:37 GMT",
         "Sun, 06 Nov 01994 08:49:37 GMT",
+        // IMF-fixdate: a day name, a 2-digit day, a real date.
+        "Sun, 6 Nov 1994 08:49:37 GMT",
+        "Xyz, 06 Nov 1994 08:49:37 GMT",
+        "Sun, 31 Feb 2026 08:49:37 GMT",
         // Twelve digits once overflowed the day arithmetic (a panic in debug builds).
         "Sun, 31 Jan 999999999999 23:59:59 GMT",
     ] {
