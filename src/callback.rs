@@ -9,7 +9,7 @@ use alloc::string::String;
 
 use crate::error::Error;
 use crate::provider::{status_of, CallbackStatus, Provider, Reason};
-use crate::query::{decode, query_of, raw_pairs};
+use crate::query::{decode, needs_decoding, query_of, raw_pairs};
 
 /// Longest input (a whole URL or query string) accepted, in UTF-8 bytes.
 pub const MAX_INPUT_LEN: usize = 16 * 1024;
@@ -141,7 +141,7 @@ pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Ca
     for (name, value) in raw_pairs(query) {
         // Most names need no decoding: compared as written, they cost no copy.
         let decoded;
-        let name = if name.bytes().any(|b| b == b'+' || b == b'%') {
+        let name = if needs_decoding(name) {
             decoded = decode(name);
             decoded.as_str()
         } else {

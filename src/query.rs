@@ -28,13 +28,18 @@ pub fn raw_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
         .map(|pair| pair.split_once_byte(b'=').unwrap_or((pair, "")))
 }
 
+/// Whether [`decode`] would change `s`: only `+` and `%` are decoded.
+pub fn needs_decoding(s: &str) -> bool {
+    s.bytes().any(|b| b == b'+' || b == b'%')
+}
+
 /// `+` as space, then percent-decoding (a `%` not followed by two hex digits stays as it is),
 /// then UTF-8 decoding without BOM stripping, each maximal invalid subpart one U+FFFD.
 pub fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    if !bytes.iter().any(|&b| b == b'+' || b == b'%') {
+    if !needs_decoding(s) {
         return String::from(s);
     }
+    let bytes = s.as_bytes();
     let mut buf = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
