@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { WASM_OPT_FLAGS } from "../scripts/wasm-opt-flags.mjs";
 
 /** The entry file of each runtime's export condition (pkg-template/package.json). */
 const ENTRIES = { browser: "index.browser.js", node: "index.node.js", workerd: "index.workerd.js" };
@@ -101,14 +102,6 @@ export async function measureSizes({ root, pkgDir, benchDir }) {
 
 // ---- twiggy ----
 
-/** The wasm-opt flags of scripts/build-pkg.sh; `-g` is added here to keep function names. */
-const WASM_OPT_FLAGS = [
-  "-Oz", "--converge", "--low-memory-unused", "--one-caller-inline-max-function-size=50",
-  "--strip-producers", "--strip-target-features",
-  "--enable-bulk-memory", "--enable-mutable-globals", "--enable-sign-ext",
-  "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-multivalue",
-];
-
 /** The area of the code an item of `twiggy top` belongs to, for the summary by area. */
 function areaOf(name) {
   if (name.startsWith("data segment")) return "static data (.rodata: messages, tables, panic locations)";
@@ -157,7 +150,7 @@ function table(rows) {
 
 /**
  * Rebuilds the shipped wasm with its function names kept (wasm-bindgen, then wasm-opt with the
- * flags of scripts/build-pkg.sh plus -g, then its short import and export names), so twiggy can name what it measures, and writes the
+ * flags of scripts/wasm-opt.flags plus -g, then its short import and export names), so twiggy can name what it measures, and writes the
  * breakdown to `outFile`. Returns the summary by area.
  */
 export function twiggyReport({ root, pkgDir, outFile }) {

@@ -17,18 +17,9 @@ snippet=$(cd "$stage" && ls snippets/*/src/bindings/objects.js)
 printf 'export { IdvError } from "./%s";\n' "$snippet" > "$stage/idv_error.js"
 
 mkdir -p pkg
-# The features rustc enables by default for wasm32 (wasm-opt must be told to keep them).
-# --low-memory-unused (0.2 KB gzip) lets wasm-opt fold `pointer + constant` into load and store
-# offsets, which is sound when no access lands in the first 1 KB of memory. Here the linker puts
-# the 1 MB stack first, growing down towards 0 (data and heap lie above it), and the deepest
-# recursion is the JSON reader's, bounded at 32 levels: the low 1 KB is never reached.
-# --one-caller-inline-max-function-size=50: a large function with one caller stays a function
-# (wasm-opt inlines every one by default); 0.2 KB gzip smaller from 25 to 100, larger above.
-node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --one-caller-inline-max-function-size=50 \
-  --strip-producers --strip-target-features \
-  --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
-  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-  "$stage/idv_handoff_bg.wasm" -o pkg/idv_handoff_bg.wasm
+# The flags, with why each is there, are in scripts/wasm-opt.flags.
+mapfile -t wasm_opt_flags < <(grep -v -e '^#' -e '^$' scripts/wasm-opt.flags)
+node_modules/.bin/wasm-opt "${wasm_opt_flags[@]}" "$stage/idv_handoff_bg.wasm" -o pkg/idv_handoff_bg.wasm
 # Short import/export/module names in the wasm, and the glue rewritten to match.
 node scripts/minify-names.mjs pkg/idv_handoff_bg.wasm "$stage/idv_handoff.js"
 # Two pieces of glue no caller can reach.

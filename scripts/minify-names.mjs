@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { WASM_FEATURES } from "./wasm-opt-flags.mjs";
 
 const [wasmPath, gluePath, flag] = process.argv.slice(2);
 if (!wasmPath || !gluePath || (flag !== undefined && flag !== "--keep-names")) {
@@ -20,16 +21,12 @@ if (!wasmPath || !gluePath || (flag !== undefined && flag !== "--keep-names")) {
 const keepNames = flag === "--keep-names";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const features = [
-  "--enable-bulk-memory", "--enable-mutable-globals", "--enable-sign-ext",
-  "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-multivalue",
-];
 const output = `${wasmPath}.min`;
 const mapping = JSON.parse(
   execFileSync(resolve(root, "node_modules/.bin/wasm-opt"), [
     // `--keep-names` (bench/size.mjs's named build) keeps the function names for twiggy; without
     // it the names section goes, as in the shipped wasm (-g alone adds about 300 bytes).
-    ...features, ...(keepNames ? ["-g"] : []), "--minify-imports-and-exports-and-modules", wasmPath, "-o", output,
+    ...WASM_FEATURES, ...(keepNames ? ["-g"] : []), "--minify-imports-and-exports-and-modules", wasmPath, "-o", output,
   ], { encoding: "utf8" }),
 );
 
