@@ -1,55 +1,37 @@
 // createSession: the I/O loop around fetch. Every decision (what to send, whether and when to
-// retry, what the answer means) is made by the wasm core through the two steps it calls.
-import { __createSessionPlan, __createSessionStep } from "./idv_handoff.js";
+// retry, what the answer means) is made by the wasm core, through the two steps `core` gives:
+// `plan` before the first attempt and `step` after each (src/bindings/session.rs).
 
-// How an attempt ended without an answer (0: it was answered), as the step reads it.
-const ABORTED = 1, TIMED_OUT = 2, NETWORK_ERROR = 3;
-
-export async function createSession(proxyUrl, request, options) {
-  const plan = __createSessionPlan(proxyUrl, request, options);
-  const signal = options?.signal;
+export async function createSession(core, proxyUrl, request, options) {
+  const plan = core.plan(proxyUrl, request, options);
+  const signal = plan.signal;
   for (let attempt = 0; ; attempt++) {
-    const answer = await attemptOnce(plan, signal);
-    const next = step(plan, attempt, answer.failure, answer.status, answer.text,
-      answer.retryAfter, answer.rateLimitReset, Math.random());
-    if (typeof next !== "number") return next;
-    if (!(await wait(next, signal))) step(plan, attempt, ABORTED, 0, "", undefined, undefined, 0);
+    const outcome = await attemptOnce(plan, signal);
+    const next = core.step(plan, attempt, outcome);
+    if (next.session !== undefined) return next.session;
+    if (!(await wait(next.retryInMs, signal))) core.step(plan, attempt, { failure: "aborted" });
   }
 }
 
-function step(plan, attempt, failure, status, text, retryAfter, rateLimitReset, random) {
-  return __createSessionStep(
-    plan.maxRetries, plan.maxDelayMs, plan.provider, plan.allowInsecureLocalhost,
-    attempt, failure, status, text, retryAfter, rateLimitReset, Date.now(), random,
-  );
-}
-
+/** One fetch: `{ status, body, retryAfter, rateLimitReset }`, or `{ failure }` without an answer. */
 async function attemptOnce(plan, signal) {
-  if (signal?.aborted) return { failure: ABORTED, status: 0, text: "" };
+  if (signal?.aborted) return { failure: "aborted" };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), plan.timeoutMs);
   const abort = () => controller.abort();
   signal?.addEventListener("abort", abort);
   try {
-    const response = await fetch(plan.url, {
-      method: "POST",
-      headers: plan.headers,
-      body: plan.body,
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    // A redirect is an answer, never followed (browsers hide it as an opaque status 0).
+    const response = await fetch(plan.url, { ...plan.init, signal: controller.signal });
+    // A redirect is an answer, never followed (browsers show it as an opaque status 0).
     const status = response.type === "opaqueredirect" ? 302 : response.status;
     return {
-      failure: 0,
       status,
-      text: await response.text(),
+      body: await response.text(),
       retryAfter: response.headers.get("Retry-After"),
       rateLimitReset: response.headers.get("X-RateLimit-Reset"),
     };
   } catch {
-    const failure = signal?.aborted ? ABORTED : controller.signal.aborted ? TIMED_OUT : NETWORK_ERROR;
-    return { failure, status: 0, text: "" };
+    return { failure: signal?.aborted ? "aborted" : controller.signal.aborted ? "timeout" : "network" };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", abort);

@@ -34,3 +34,6 @@ scripts/install-pkg.sh
 step "package in Node, workerd, Vite and a plain page (node --test)"
 # Bounded: a test that hangs fails after 5 minutes (CI must never wait on a stuck run).
 node --test --test-timeout=300000 tests/js/
+
+step "client stacks: each tool building an app from the packed tarball (tests/clients)"
+node tests/clients/run.mjs --tarball "$(ls -t target/idv-handoff-*.tgz | head -1)"

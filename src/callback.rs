@@ -4,8 +4,9 @@
 //! `/return?session_id=…&status=success`. Every value is bounded and validated here, and the
 //! result is only a hint until the server confirms the session with the provider.
 
-use alloc::borrow::Cow;
 use alloc::string::String;
+
+use alloc::borrow::Cow;
 
 use crate::error::Error;
 use crate::provider::{status_of, CallbackStatus, Provider, Reason};
@@ -106,7 +107,7 @@ pub const PARAM_NAMES: [&str; PARAMS.len()] = [
 /// Parses and validates a callback given as a URL or query string.
 pub fn parse_callback(input: &str, options: &CallbackOptions) -> Result<Callback, Error> {
     if input.len() > MAX_INPUT_LEN {
-        return Err(Error::InputTooLong);
+        return Err(Error::InputTooLong { field: "input" });
     }
     parse_callback_query(query_of(input), options)
 }
@@ -114,7 +115,7 @@ pub fn parse_callback(input: &str, options: &CallbackOptions) -> Result<Callback
 /// Parses and validates a callback query (without the leading `?`).
 pub fn parse_callback_query(query: &str, options: &CallbackOptions) -> Result<Callback, Error> {
     if query.len() > MAX_QUERY_LEN {
-        return Err(Error::InputTooLong);
+        return Err(Error::InputTooLong { field: "input" });
     }
 
     // The recognised names: the built-in table, or the caller's names for the provider.
@@ -335,17 +336,17 @@ mod tests {
                 })
                 .collect()
         };
-        let mut samples: alloc::vec::Vec<String> = (0..0x800)
+        let mut samples: Vec<String> = (0..0x800)
             .chain(0xd7f0..0xe010)
             .chain(0xfff0..0x10100)
             .chain(0x10_fff0..0x11_0000)
             .filter_map(char::from_u32)
-            .map(|c| alloc::format!("a{c}.{c}"))
+            .map(|c| format!("a{c}.{c}"))
             .collect();
         for unit in ["x", "é", "€", "😀", "a<é>", "\0-\u{7f}\u{80}"] {
             for n in [20, 63, 64, 65, 100] {
                 samples.push(unit.repeat(n));
-                samples.push(alloc::format!("{}{}", "y".repeat(n), unit.repeat(3)));
+                samples.push(format!("{}{}", "y".repeat(n), unit.repeat(3)));
             }
         }
         for raw in &samples {

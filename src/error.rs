@@ -6,15 +6,26 @@
 /// Why an input was refused. Each variant maps to one stable [`code`](Error::code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Error {
-    /// The input (or its query) is longer than the module accepts.
-    InputTooLong,
-    /// The input is not a string, `URL` or `URLSearchParams`.
-    InvalidInput,
+    /// An argument (or the query of a callback) is longer than the module accepts.
+    InputTooLong {
+        /// The argument or option, as the caller names it (`input`, `sessionUrl`, `request`, …).
+        field: &'static str,
+    },
+    /// An argument is not of a JavaScript type the function takes (a `URL` where a string is
+    /// expected is fine; a number, `null`, a Symbol … are not).
+    InvalidInput {
+        /// The argument, as the caller names it (`input`, `sessionUrl`, `request`, …).
+        field: &'static str,
+    },
     /// An option has a value of the wrong type or outside its allowed values.
     InvalidOption {
         /// The option's name as the caller spells it (`provider`, `expectedState`, …).
         option: &'static str,
     },
+    /// An options object has a key the function does not take (a typo such as
+    /// `allowedRedirectOrigin` would otherwise silently turn a check off). The bindings name the
+    /// key in `field`.
+    UnknownOption,
     /// A recognised callback parameter appears more than once (aliases count as the same one).
     DuplicateParameter {
         /// The parameter's name as it appeared in the query.
@@ -113,15 +124,19 @@ pub enum Error {
         /// The HTTP status of that answer.
         status: u16,
     },
+    /// A fault inside the module's WebAssembly (a trap, or the host failing under it). The
+    /// JavaScript layer gives the module a fresh instance, so the next call works; the cause is
+    /// kept on the error.
+    Internal,
 }
 
 impl Error {
     /// The stable machine-readable code, as exposed to JavaScript in `IdvError.code`.
     pub const fn code(self) -> &'static str {
         match self {
-            Error::InputTooLong => "input_too_long",
-            Error::InvalidInput => "invalid_input",
-            Error::InvalidOption { .. } => "invalid_option",
+            Error::InputTooLong { .. } => "input_too_long",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::InvalidOption { .. } | Error::UnknownOption => "invalid_option",
             Error::DuplicateParameter { .. } => "duplicate_parameter",
             Error::MissingSessionId => "missing_session_id",
             Error::InvalidSessionId => "invalid_session_id",
@@ -153,17 +168,17 @@ impl Error {
             Error::Timeout => "timeout",
             Error::Aborted => "aborted",
             Error::InvalidResponse { .. } => "invalid_response",
+            Error::Internal => "internal_error",
         }
     }
 
     /// A short human-readable explanation; static, so it never echoes hostile input.
     pub const fn message(self) -> &'static str {
         match self {
-            Error::InputTooLong => "the callback input is longer than allowed",
-            Error::InvalidInput => {
-                "expected a URL string, a query string, a URL or URLSearchParams"
-            }
+            Error::InputTooLong { .. } => "an argument is longer than allowed",
+            Error::InvalidInput { .. } => "an argument is not of a type this function takes",
             Error::InvalidOption { .. } => "an option has an invalid value",
+            Error::UnknownOption => "an option is not one this function takes",
             Error::DuplicateParameter { .. } => "a callback parameter appears more than once",
             Error::MissingSessionId => "the callback has no session id",
             Error::InvalidSessionId => "the session id has invalid characters or is too long",
@@ -195,6 +210,7 @@ impl Error {
             Error::Timeout => "the proxy did not answer in time",
             Error::Aborted => "the call was aborted",
             Error::InvalidResponse { .. } => "the proxy's answer is not a session",
+            Error::Internal => "idv-handoff failed inside its WebAssembly module and has recovered",
         }
     }
 
@@ -210,7 +226,9 @@ impl Error {
     pub const fn field(self) -> Option<&'static str> {
         match self {
             Error::InvalidOption { option } => Some(option),
-            Error::InvalidUrl { field }
+            Error::InputTooLong { field }
+            | Error::InvalidInput { field }
+            | Error::InvalidUrl { field }
             | Error::InsecureUrl { field }
             | Error::CredentialsInUrl { field }
             | Error::SuspiciousUrl { field }
@@ -245,9 +263,10 @@ impl Error {
     /// Every error, one of each variant: the source for tests that check all codes are
     /// documented and typed.
     pub const ALL: &'static [Error] = &[
-        Error::InputTooLong,
-        Error::InvalidInput,
+        Error::InputTooLong { field: "" },
+        Error::InvalidInput { field: "" },
         Error::InvalidOption { option: "" },
+        Error::UnknownOption,
         Error::DuplicateParameter { param: "" },
         Error::MissingSessionId,
         Error::InvalidSessionId,
@@ -281,6 +300,7 @@ impl Error {
         Error::Timeout,
         Error::Aborted,
         Error::InvalidResponse { status: 200 },
+        Error::Internal,
     ];
 }
 

@@ -7,7 +7,6 @@ use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
 use crate::provider::is_didit_language;
 use crate::query::edit_query;
-use crate::text::AsciiSplit;
 use crate::time::rfc3339_ms;
 use crate::web_url::{
     canonical_host, canonical_origin, parse_strict, HttpAllowed, ParsedUrl, UrlParts,
@@ -175,7 +174,7 @@ fn with_didit_language(session: &ParsedUrl, language: &str) -> Result<String, Er
         Some(token) => Some(token),
         None => path
             .get(1..)
-            .and_then(|p| p.split_once_byte(b'/'))
+            .and_then(|p| p.split_once('/'))
             .filter(|(current, _)| is_didit_language(current))
             .and_then(|(_, rest)| rest.strip_prefix("session/")),
     };
@@ -263,7 +262,7 @@ mod tests {
     fn callback_names_removed_in_two_passes_as_in_one() {
         let first = crate::callback::PARAM_NAMES;
         let second = ["sid", "st", "st"];
-        let mut both = alloc::vec::Vec::from(first);
+        let mut both = Vec::from(first);
         both.extend(second);
         for href in [
             "https://yourapp.com/done",
@@ -303,10 +302,10 @@ mod tests {
             "/session/a%20b",
         ];
         for path in paths {
-            let href = alloc::format!("https://verify.didit.me{path}?x=1#top");
+            let href = format!("https://verify.didit.me{path}?x=1#top");
             let session = ParsedUrl::parse(&href).unwrap();
             let expected = token_by_segments(UrlParts::split(session.href()).unwrap().path)
-                .map(|token| alloc::format!("https://verify.didit.me/de/session/{token}?x=1#top"));
+                .map(|token| format!("https://verify.didit.me/de/session/{token}?x=1#top"));
             assert_eq!(with_didit_language(&session, "de").ok(), expected, "{path}");
         }
     }

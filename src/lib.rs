@@ -21,7 +21,8 @@
 //! ```
 #![deny(missing_docs)]
 // The npm package is built without the `std` feature: a no_std cdylib whose panics trap without
-// formatting a message, which keeps core::fmt and std's panic machinery out of the wasm.
+// formatting a message, which keeps core::fmt and std's panic machinery (about 2.5 KB of gzip)
+// out of the wasm. Its allocator is std's own on wasm32, dlmalloc (src/bindings/mod.rs).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -33,7 +34,6 @@ pub mod json;
 pub mod provider;
 pub mod query;
 pub mod session;
-mod text;
 pub mod time;
 pub mod web_url;
 

@@ -2,8 +2,6 @@
 //!
 //! Sources: `shared/seeds/000_*`..`002_*` (deepidv), `003_*` (Didit).
 
-use crate::text::AsciiSplit;
-
 /// An identity verification provider whose hosted flow the module knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provider {
@@ -23,6 +21,18 @@ impl Provider {
             Provider::Deepidv => "deepidv",
             Provider::Didit => "didit",
             Provider::Verifa => "verifa",
+        }
+    }
+
+    /// The largest session request body accepted for this provider, in bytes of JSON: what its
+    /// documented fields can hold, with room to spare. deepidv: nine short fields (`000_*`);
+    /// Didit: `portrait_image` is up to 2 MB decoded, about 2.7 MB of base64 (`003_*`); Verifa:
+    /// six fields, `metadata` of any size (`004_*` sets no bound: this one is ours).
+    pub const fn max_request_bytes(self) -> usize {
+        match self {
+            Provider::Deepidv => 16 * 1024,
+            Provider::Didit => 3 * 1024 * 1024,
+            Provider::Verifa => 64 * 1024,
         }
     }
 
@@ -192,7 +202,7 @@ const DIDIT_LANGUAGE_LIST: &str = "en ar bg bn bs ca cnr cs da de el es et fa fi
 
 /// The interface languages Didit documents for `language`.
 pub fn didit_languages() -> impl Iterator<Item = &'static str> {
-    DIDIT_LANGUAGE_LIST.split_byte(b' ')
+    DIDIT_LANGUAGE_LIST.split(' ')
 }
 
 /// Whether `language` is one of [`didit_languages`].

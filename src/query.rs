@@ -2,14 +2,12 @@
 //! `URLSearchParams` does (percent-decoding, `+` as space, lossy UTF-8 without BOM stripping).
 //!
 //! The parser and serializer are the WHATWG application/x-www-form-urlencoded algorithms written
-//! out here rather than taken from the url project's `form_urlencoded`, which cost the wasm about
-//! 2.5 KB raw (its generic decoder, its own lossy UTF-8 path and an 800-byte `%XX` table) for a
-//! few dozen lines. What keeps them honest: the WPT urlencoded cases (`tests/wpt_urlencoded.rs`,
+//! out here so that `parseCallback` decodes only the values it picks (most names need no
+//! decoding and are compared as written). What keeps them honest: the WPT urlencoded cases (`tests/wpt_urlencoded.rs`,
 //! and in each browser `tests/browser_wpt.rs`), the differential tests against the host's own
 //! `URLSearchParams` (`tests/browser.rs`, `tests/js/`), and the native tests below, which compare
 //! both directions with `form_urlencoded` itself on arbitrary bytes.
 
-use crate::text::AsciiSplit;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -23,9 +21,9 @@ pub fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
 /// The same pairs as written, for [`decode`] to decode only those that are needed.
 pub fn raw_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
     query
-        .split_byte(b'&')
+        .split('&')
         .filter(|s| !s.is_empty())
-        .map(|pair| pair.split_once_byte(b'=').unwrap_or((pair, "")))
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
 }
 
 /// Whether [`decode`] would change `s`: only `+` and `%` are decoded.
@@ -54,57 +52,7 @@ pub fn decode(s: &str) -> String {
             _ => b,
         });
     }
-    let mut out = String::with_capacity(buf.len());
-    push_utf8_lossy(&mut out, &buf);
-    out
-}
-
-/// UTF-8 decoding as the Encoding standard does it: each maximal subpart of an ill-formed
-/// sequence becomes one U+FFFD. Written out (core's `from_utf8`, built for speed on long text,
-/// is 0.7 KB of wasm); `tests/urlencoded_reference.rs` holds it to `form_urlencoded`.
-fn push_utf8_lossy(out: &mut String, bytes: &[u8]) {
-    let mut i = 0;
-    while let Some(&lead) = bytes.get(i) {
-        i += 1;
-        // The sequence's length and the range its second byte must be in (Unicode table 3-7:
-        // no overlong forms, no surrogates, nothing past U+10FFFF).
-        let (len, mut low, mut high) = match lead {
-            0x00..=0x7f => {
-                out.push(char::from(lead));
-                continue;
-            }
-            0xc2..=0xdf => (2, 0x80, 0xbf),
-            0xe0 => (3, 0xa0, 0xbf),
-            0xed => (3, 0x80, 0x9f),
-            0xe1..=0xef => (3, 0x80, 0xbf),
-            0xf0 => (4, 0x90, 0xbf),
-            0xf1..=0xf3 => (4, 0x80, 0xbf),
-            0xf4 => (4, 0x80, 0x8f),
-            _ => {
-                out.push('\u{fffd}');
-                continue;
-            }
-        };
-        let mut code = u32::from(lead) & (0x7f >> len);
-        let mut read = 1;
-        while read < len {
-            match bytes.get(i) {
-                Some(&b) if (low..=high).contains(&b) => {
-                    code = code << 6 | u32::from(b & 0x3f);
-                    (i, read, low, high) = (i + 1, read + 1, 0x80, 0xbf);
-                }
-                // The byte that broke the sequence starts the next one.
-                _ => break,
-            }
-        }
-        // The ranges above leave no surrogate and nothing past U+10FFFF: `from_u32` cannot fail.
-        let complete = if read == len {
-            char::from_u32(code)
-        } else {
-            None
-        };
-        out.push(complete.unwrap_or('\u{fffd}'));
-    }
+    String::from_utf8_lossy(&buf).into_owned()
 }
 
 /// Extracts the query from a full URL, a query string with or without `?`.
@@ -118,8 +66,8 @@ pub fn query_of(input: &str) -> &str {
     if !starts_with_scheme(input) {
         return input;
     }
-    match input.split_once_byte(b'?') {
-        Some((_, rest)) => rest.split_once_byte(b'#').map_or(rest, |(query, _)| query),
+    match input.split_once('?') {
+        Some((_, rest)) => rest.split_once('#').map_or(rest, |(query, _)| query),
         None => "",
     }
 }
@@ -146,22 +94,20 @@ fn starts_with_scheme(input: &str) -> bool {
 /// other pair is kept byte for byte (no re-encoding, so nothing else changes), and `set`, if
 /// given, is put where the first removed pair was, or at the end. The fragment is kept.
 pub fn edit_query(url: &str, remove: &[&str], set: Option<(&str, &str)>) -> String {
-    let (before_fragment, fragment) = match url.split_once_byte(b'#') {
+    let (before_fragment, fragment) = match url.split_once('#') {
         Some((before, fragment)) => (before, Some(fragment)),
         None => (url, None),
     };
     let (base, query) = before_fragment
-        .split_once_byte(b'?')
+        .split_once('?')
         .unwrap_or((before_fragment, ""));
     let mut out = String::with_capacity(url.len() + 16);
     out.push_str(base);
     let mut separator = '?';
     let mut placed = set.is_none();
-    for segment in query.split_byte(b'&').filter(|s| !s.is_empty()) {
+    for segment in query.split('&').filter(|s| !s.is_empty()) {
         // The pair's name decoded as `pairs` decodes it (the segment is one non-empty pair).
-        let name = segment
-            .split_once_byte(b'=')
-            .map_or(segment, |(name, _)| name);
+        let name = segment.split_once('=').map_or(segment, |(name, _)| name);
         let removed = remove.contains(&decode(name).as_str());
         if removed && placed {
             continue;

@@ -128,8 +128,7 @@ pub fn rfc3339_ms(s: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::string::String;
-    use alloc::vec::Vec;
+    use Vec;
 
     /// The split-based reading this module had before it read fixed byte positions: the
     /// reference the byte reading must agree with on every input.
@@ -188,7 +187,7 @@ mod tests {
             return None;
         }
         let month = MONTHS.chunks(3).position(|m| m == month.as_bytes())? as u64 + 1;
-        let date = alloc::format!("{year}-{month:02}-{day}");
+        let date = format!("{year}-{month:02}-{day}");
         if !is_date_by_splitting(&date) {
             return None;
         }

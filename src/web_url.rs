@@ -8,7 +8,6 @@
 use alloc::string::String;
 
 use crate::error::Error;
-use crate::text::AsciiSplit;
 
 /// An absolute URL in the parser's canonical serialisation. Everything the checks need is read
 /// off that serialisation (split once, here), so both backends answer one question only:
@@ -31,7 +30,7 @@ impl ParsedUrl {
         if let Some(parts) = UrlParts::split(&href) {
             let start = parts.scheme.len() + 3;
             // The last `@` ends the userinfo.
-            let userinfo = parts.authority.rfind_byte(b'@').map_or(0, |at| at + 1);
+            let userinfo = parts.authority.rfind('@').map_or(0, |at| at + 1);
             let host_and_port = parts.authority.get(userinfo..).unwrap_or_default();
             has_credentials = userinfo > 0;
             host = (start + userinfo, start + parts.authority.len());
@@ -46,7 +45,7 @@ impl ParsedUrl {
         // Chromium's URL accepts a host label `xn--` with nothing after it, which the URL
         // Standard refuses (web-platform-tests `https://xn--/`), as the url crate, Firefox and
         // WebKit do: refuse it in every runtime.
-        if url.hostname().split_byte(b'.').any(|label| label == "xn--") {
+        if url.hostname().split('.').any(|label| label == "xn--") {
             return None;
         }
         Some(url)
@@ -64,9 +63,7 @@ impl ParsedUrl {
 
     /// The scheme, lowercase, without `:`.
     pub fn scheme(&self) -> &str {
-        self.href
-            .split_once_byte(b':')
-            .map_or("", |(scheme, _)| scheme)
+        self.href.split_once(':').map_or("", |(scheme, _)| scheme)
     }
 
     /// Whether a username or password was parsed.
@@ -190,18 +187,17 @@ pub struct UrlParts<'a> {
 impl<'a> UrlParts<'a> {
     /// Splits `input`; `None` if it lacks `scheme://`.
     pub fn split(input: &'a str) -> Option<Self> {
-        let (scheme, rest) = input.split_once_byte(b':')?;
+        let (scheme, rest) = input.split_once(':')?;
         let rest = rest.strip_prefix("//")?;
-        let (rest, fragment) = match rest.split_once_byte(b'#') {
+        let (rest, fragment) = match rest.split_once('#') {
             Some((rest, fragment)) => (rest, Some(fragment)),
             None => (rest, None),
         };
-        let (rest, query) = match rest.split_once_byte(b'?') {
+        let (rest, query) = match rest.split_once('?') {
             Some((rest, query)) => (rest, Some(query)),
             None => (rest, None),
         };
-        let (authority, path) =
-            rest.split_at_checked(rest.find_byte(b'/').unwrap_or(rest.len()))?;
+        let (authority, path) = rest.split_at_checked(rest.find('/').unwrap_or(rest.len()))?;
         Some(UrlParts {
             scheme,
             authority,
@@ -258,14 +254,14 @@ fn expected_href(parts: UrlParts, len: usize, scheme: &str) -> Option<String> {
 fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
     // An IPv6 literal has colons of its own: the port can only follow its `]`.
     let (host, port) = if authority.starts_with('[') {
-        let (host, rest) = authority.split_at_checked(authority.find_byte(b']')? + 1)?;
+        let (host, rest) = authority.split_at_checked(authority.find(']')? + 1)?;
         match rest.strip_prefix(':') {
             Some(port) => (host, Some(port)),
             None if rest.is_empty() => (host, None),
             None => return None,
         }
     } else {
-        match authority.split_once_byte(b':') {
+        match authority.split_once(':') {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         }

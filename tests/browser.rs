@@ -10,7 +10,7 @@ use support_pairs::{js_pairs, our_pairs};
 mod reason;
 use reason::sanitised_reason;
 
-use idv_handoff::bindings::{parse_callback, CallbackInput, ParseCallbackOptions};
+use idv_handoff::bindings::parse_callback;
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -26,20 +26,16 @@ fn text(obj: &JsValue, key: &str) -> Option<String> {
     get(obj, key).as_string()
 }
 
-fn options(pairs: &[(&str, &str)]) -> ParseCallbackOptions {
+fn options(pairs: &[(&str, &str)]) -> JsValue {
     let o = Object::new();
     for (k, v) in pairs {
         Reflect::set(&o, &(*k).into(), &(*v).into()).unwrap();
     }
-    o.unchecked_into()
+    o.into()
 }
 
-fn parse(
-    input: impl Into<JsValue>,
-    opts: Option<ParseCallbackOptions>,
-) -> Result<JsValue, JsValue> {
-    let input: JsValue = input.into();
-    parse_callback(input.unchecked_ref::<CallbackInput>(), opts).map(Into::into)
+fn parse(input: impl Into<JsValue>, opts: Option<JsValue>) -> Result<JsValue, JsValue> {
+    parse_callback(input.into(), opts.unwrap_or(JsValue::UNDEFINED))
 }
 
 /// The error's code, after checking it is an `IdvError` that is also an `Error`.
@@ -155,7 +151,7 @@ fn duplicate_parameter_and_invalid_option_name_what_they_are_about() {
     assert_eq!(text(&err, "param").as_deref(), Some("status"));
     let o = Object::new();
     Reflect::set(&o, &"expectedState".into(), &JsValue::from_f64(5.0)).unwrap();
-    let err = parse("session_id=a&status=success", Some(o.unchecked_into())).unwrap_err();
+    let err = parse("session_id=a&status=success", Some(o.into())).unwrap_err();
     assert_eq!(text(&err, "code").as_deref(), Some("invalid_option"));
     assert_eq!(text(&err, "field").as_deref(), Some("expectedState"));
 }

@@ -3,10 +3,7 @@
 //! completeHandoff, in Chromium, Firefox ESR and WebKitGTK.
 #![cfg(target_arch = "wasm32")]
 
-use idv_handoff::bindings::{
-    begin_handoff, build_handoff_url, complete_handoff, create_state, BeginHandoffOptions,
-    CompleteHandoffOptions, HandoffUrlOptions,
-};
+use idv_handoff::bindings::{begin_handoff, build_handoff_url, complete_handoff, create_state};
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -64,9 +61,9 @@ fn every_case_of_the_shared_table_with_the_browsers_url() {
     for case in cases.iter() {
         let name = text(&case, "name").unwrap();
         let session_url = text(&case, "sessionUrl").unwrap();
-        let options: HandoffUrlOptions = get(&case, "options").unchecked_into();
+        let options = get(&case, "options");
         match (
-            build_handoff_url(&session_url, &options),
+            build_handoff_url(session_url.clone().into(), options),
             text(&case, "expect"),
         ) {
             (Ok(url), Some(expect)) => assert_eq!(url, expect, "{name}"),
@@ -82,8 +79,8 @@ fn every_case_of_the_shared_table_with_the_browsers_url() {
 
 #[wasm_bindgen_test]
 fn create_state_is_43_base64url_characters_and_fresh_each_time() {
-    let a = create_state();
-    let b = create_state();
+    let a = create_state().unwrap();
+    let b = create_state().unwrap();
     assert_eq!(a.len(), 43);
     assert!(
         a.bytes()
@@ -104,8 +101,7 @@ fn begin(session_id: Option<&str>) -> String {
     if let Some(id) = session_id {
         opts.push(("sessionId", id.into()));
     }
-    let options: BeginHandoffOptions = object(&opts).unchecked_into();
-    begin_handoff("https://app.deepidv.com/s/abc", &options).unwrap()
+    begin_handoff("https://app.deepidv.com/s/abc".into(), object(&opts)).unwrap()
 }
 
 /// The state that beginHandoff put on the return URL inside the handoff URL.
@@ -116,10 +112,7 @@ fn state_in(handoff: &str) -> String {
 }
 
 fn complete(options: &[(&str, JsValue)]) -> Result<JsValue, String> {
-    let options: CompleteHandoffOptions = object(options).unchecked_into();
-    complete_handoff(Some(options))
-        .map(Into::into)
-        .map_err(|e| text(&e, "code").unwrap())
+    complete_handoff(object(options)).map_err(|e| text(&e, "code").unwrap())
 }
 
 #[wasm_bindgen_test]
@@ -230,8 +223,7 @@ fn begin_refuses_a_caller_state_and_bad_options() {
         (&[], "redirectUrl"),
     ];
     for (opts, field) in cases {
-        let options: BeginHandoffOptions = object(opts).unchecked_into();
-        let err = begin_handoff("https://app.deepidv.com/s", &options).unwrap_err();
+        let err = begin_handoff("https://app.deepidv.com/s".into(), object(opts)).unwrap_err();
         assert_eq!(text(&err, "code").as_deref(), Some("invalid_option"));
         assert_eq!(text(&err, "field").as_deref(), Some(field));
     }
@@ -239,18 +231,21 @@ fn begin_refuses_a_caller_state_and_bad_options() {
 
 #[wasm_bindgen_test]
 fn didit_begin_takes_the_state_of_the_creation_time_return_url() {
-    let state = create_state();
+    let state = create_state().unwrap();
     let here = href();
     let base = here.split('?').next().unwrap();
     let return_url = format!("{base}?state={state}");
-    let options: BeginHandoffOptions = object(&[
+    let options = object(&[
         ("provider", "didit".into()),
         ("returnUrl", return_url.as_str().into()),
         ("sessionId", "11111111-2222-3333-4444-555555555555".into()),
         ("allowInsecureLocalhost", true.into()),
-    ])
-    .unchecked_into();
-    let handoff = begin_handoff("https://verify.didit.me/session/3FaJ9wLqX2Mz", &options).unwrap();
+    ]);
+    let handoff = begin_handoff(
+        "https://verify.didit.me/session/3FaJ9wLqX2Mz".into(),
+        options,
+    )
+    .unwrap();
     assert_eq!(handoff, "https://verify.didit.me/session/3FaJ9wLqX2Mz");
     let record = JSON::parse(&storage().get_item(PENDING_KEY).unwrap().unwrap()).unwrap();
     assert_eq!(text(&record, "state"), Some(state.clone()));
@@ -269,13 +264,12 @@ fn didit_begin_takes_the_state_of_the_creation_time_return_url() {
         format!("{base}?state=short"),
         format!("{base}?state={state}&state={state}"),
     ] {
-        let options: BeginHandoffOptions = object(&[
+        let options = object(&[
             ("provider", "verifa".into()),
             ("returnUrl", bad.as_str().into()),
             ("allowInsecureLocalhost", true.into()),
-        ])
-        .unchecked_into();
-        let err = begin_handoff("https://capture.verifa.example/c/1", &options).unwrap_err();
+        ]);
+        let err = begin_handoff("https://capture.verifa.example/c/1".into(), options).unwrap_err();
         assert_eq!(text(&err, "field").as_deref(), Some("returnUrl"), "{bad}");
     }
 }

@@ -286,7 +286,7 @@ fn input_too_long() {
     let padding = "x".repeat(8 * 1024);
     assert_eq!(
         parse(&format!("session_id=a&status=success&p={padding}")),
-        Err(Error::InputTooLong)
+        Err(Error::InputTooLong { field: "input" })
     );
     // Exactly 8 KiB of query is accepted.
     let base = "session_id=a&status=success&p=";
@@ -298,7 +298,7 @@ fn input_too_long() {
         "https://yourapp.com/{}?session_id=a&status=success",
         "p".repeat(16 * 1024)
     );
-    assert_eq!(parse(&url), Err(Error::InputTooLong));
+    assert_eq!(parse(&url), Err(Error::InputTooLong { field: "input" }));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use idv_handoff::provider::{Provider, Reason, STATUSES};
 use idv_handoff::Error;
 
-const TYPES: &str = include_str!("../src/bindings/types.d.ts");
+const TYPES: &str = include_str!("../pkg-template/index.d.ts");
 
 /// The string literals of `export type NAME = "a" | "b" ...;`.
 fn union(name: &str) -> Vec<String> {

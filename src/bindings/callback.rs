@@ -1,149 +1,146 @@
 //! `parseCallback`.
 
 use alloc::string::String;
+
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::{provider_of, to_js};
-use crate::callback::{self as core_callback, CallbackOptions, ParamNames, MAX_INPUT_LEN};
+use super::args::{string_arg, Options, Url, UrlSearchParams, MAX_OPTION_LEN};
+use super::JsObject;
+use crate::callback::{
+    self as core_callback, Callback, CallbackOptions, ParamNames, MAX_INPUT_LEN,
+};
 use crate::error::Error;
+use crate::provider::{Provider, Reason};
 
-#[wasm_bindgen(module = "/src/bindings/objects.js")]
-extern "C" {
-    /// The Callback object from its seven fields joined by U+001F: one string to decode per
-    /// call instead of seven (no field can hold U+001F: every one is from a vocabulary or a
-    /// checked charset).
-    #[wasm_bindgen(js_name = callbackObject)]
-    fn callback_object(fields: &str) -> Callback;
-
-    /// `[provider, expectedSessionId, expectedState, params, text]`: the options read in one
-    /// crossing with no key strings to decode (parseCallback is the hot call), as `optionValues`
-    /// gives them: each `undefined` when absent, `null` when not a string .
-    /// `params` comes as its names `[sessionId, status, reason?]`, each a non-empty string, or
-    /// `null` when one is not. `text` is the text of `input`, a string, `URL` (its search) or
-    /// `URLSearchParams`: `null` for a string longer than `max_len` UTF-16 units (refused before
-    /// it is copied into wasm memory: it is also longer than `max_len` UTF-8 bytes), `undefined`
-    /// for anything else.
-    #[wasm_bindgen(js_name = callbackOptionValues)]
-    fn callback_option_values(options: &JsValue, input: &JsValue, max_len: u32) -> super::Array;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// A URL string, a query string (with or without `?`), a `URL` or a `URLSearchParams`.
-    #[wasm_bindgen(typescript_type = "string | URL | URLSearchParams")]
-    pub type CallbackInput;
-
-    /// `ParseCallbackOptions` in `types.d.ts`.
-    #[wasm_bindgen(typescript_type = "ParseCallbackOptions")]
-    pub type ParseCallbackOptions;
-
-    /// `Callback` in `types.d.ts`: a plain object.
-    #[wasm_bindgen(typescript_type = "Callback")]
-    pub type Callback;
-}
+/// The options of `parseCallback`.
+const CALLBACK_OPTIONS: &[&str] = &["provider", "expectedSessionId", "expectedState", "params"];
+/// The keys of its `params` option.
+const PARAM_KEYS: &[&str] = &["params.sessionId", "params.status", "params.reason"];
 
 /// Parses and validates the query a provider appends to the return URL.
 ///
 /// The result is a hint, not a verdict: confirm the session server-side before acting on it.
-#[wasm_bindgen(js_name = parseCallback)]
-pub fn parse_callback(
-    input: &CallbackInput,
-    options: Option<ParseCallbackOptions>,
-) -> Result<Callback, JsValue> {
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    parse_callback_inner(input, &options).map_err(to_js)
+#[wasm_bindgen(js_name = parseCallback, skip_typescript)]
+pub fn parse_callback(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let query = callback_text(&input)?;
+    let options =
+        CallbackOptionValues::read(&Options::read(&options, CALLBACK_OPTIONS, "options")?)?;
+    Ok(callback_object_of(&query, &options.borrow(None, None))?)
 }
 
-fn parse_callback_inner(input: &JsValue, options: &JsValue) -> Result<Callback, Error> {
-    let values = callback_option_values(options, input, MAX_INPUT_LEN as u32);
-    let text = values.get(4);
-    let text = match text.as_string() {
-        Some(text) => text,
-        None if text.is_null() => return Err(Error::InputTooLong),
-        None => return Err(Error::InvalidInput),
+/// The text of a callback `input`: a string (a URL or a query), a `URL` (its `search`: the
+/// query is the callback, never the fragment) or a `URLSearchParams` (serialised).
+fn callback_text(input: &JsValue) -> Result<String, Error> {
+    const FIELD: &str = "input";
+    let text = if let Some(url) = input.dyn_ref::<Url>() {
+        url.search().unwrap_or(JsValue::UNDEFINED)
+    } else if let Some(params) = input.dyn_ref::<UrlSearchParams>() {
+        params.serialize().unwrap_or(JsValue::UNDEFINED)
+    } else {
+        input.clone()
     };
-    // Each value read once (a crossing each: this is the hot call) and checked in order.
-    let provider = values.get(0);
-    let provider = match provider_of(&provider) {
-        None if !provider.is_undefined() => {
-            return Err(Error::InvalidOption { option: "provider" })
+    // A string longer than MAX_INPUT_LEN UTF-16 units has more UTF-8 bytes than that too: it is
+    // refused before it is copied. The core counts the bytes of the rest.
+    string_arg(&text, FIELD, MAX_INPUT_LEN)
+}
+
+/// The options of `parseCallback` (and the ones `completeHandoff` shares with it), owned.
+pub(super) struct CallbackOptionValues {
+    pub(super) provider: Option<Provider>,
+    pub(super) expected_session_id: Option<String>,
+    pub(super) expected_state: Option<String>,
+    pub(super) params: Option<ParamNameValues>,
+}
+
+/// The `params` option: the names of the return parameters.
+pub(super) struct ParamNameValues {
+    pub(super) session_id: String,
+    pub(super) status: String,
+    pub(super) reason: Option<String>,
+}
+
+impl CallbackOptionValues {
+    /// No options.
+    pub(super) fn none() -> CallbackOptionValues {
+        CallbackOptionValues {
+            provider: None,
+            expected_session_id: None,
+            expected_state: None,
+            params: None,
         }
-        provider => provider,
-    };
-    let string = |i, option| {
-        let value = values.get(i);
-        match value.as_string() {
-            None if value.is_null() => Err(Error::InvalidOption { option }),
-            value => Ok(value),
-        }
-    };
-    let expected_session_id = string(1, "expectedSessionId")?;
-    let expected_state = string(2, "expectedState")?;
-    let names = values.get(3);
-    if names.is_null() {
-        return Err(Error::InvalidOption { option: "params" });
     }
-    let names = ParamNamesOption::of(names);
-    callback_object_of(
-        &text,
-        &CallbackOptions {
-            provider,
-            expected_session_id: expected_session_id.as_deref(),
-            expected_state: expected_state.as_deref(),
-            params: names.as_ref().map(ParamNamesOption::borrow),
-        },
-    )
-}
 
-/// The `params` option (`{ sessionId, status, reason? }`), read into owned names.
-pub(super) struct ParamNamesOption {
-    session_id: String,
-    status: String,
-    reason: Option<String>,
-}
-
-impl ParamNamesOption {
-    /// The names as `paramNames` (objects.js) gives them, once checked (not `null`): two or
-    /// three strings, or absent.
-    pub(super) fn of(names: JsValue) -> Option<Self> {
-        if names.is_undefined() {
-            return None;
-        }
-        let names: super::Array = names.unchecked_into();
-        let name = |i| names.get(i).as_string();
-        Some(ParamNamesOption {
-            session_id: name(0).unwrap_or_default(),
-            status: name(1).unwrap_or_default(),
-            reason: name(2),
+    /// Reads `provider`, `expectedSessionId`, `expectedState` and `params` from `options`, in
+    /// that order (the first bad one is the one reported).
+    pub(super) fn read(options: &Options) -> Result<CallbackOptionValues, JsValue> {
+        Ok(CallbackOptionValues {
+            provider: options.provider("provider")?,
+            expected_session_id: options.string("expectedSessionId", MAX_OPTION_LEN)?,
+            expected_state: options.string("expectedState", MAX_OPTION_LEN)?,
+            params: ParamNameValues::read(options)?,
         })
     }
 
-    pub(super) fn borrow(&self) -> ParamNames<'_> {
-        ParamNames {
-            session_id: &self.session_id,
-            status: &self.status,
-            reason: self.reason.as_deref(),
+    /// The core's options; `expected_*` given here replace those of the caller's options
+    /// (`completeHandoff` knows them from the pending handoff).
+    pub(super) fn borrow<'a>(
+        &'a self,
+        expected_session_id: Option<&'a str>,
+        expected_state: Option<&'a str>,
+    ) -> CallbackOptions<'a> {
+        CallbackOptions {
+            provider: self.provider,
+            expected_session_id: expected_session_id.or(self.expected_session_id.as_deref()),
+            expected_state: expected_state.or(self.expected_state.as_deref()),
+            params: self.params.as_ref().map(|p| ParamNames {
+                session_id: &p.session_id,
+                status: &p.status,
+                reason: p.reason.as_deref(),
+            }),
         }
+    }
+}
+
+impl ParamNameValues {
+    /// `params`: `sessionId` and `status` required, `reason` optional, each a non-empty string.
+    pub(super) fn read(options: &Options) -> Result<Option<ParamNameValues>, JsValue> {
+        let Some(params) = options.nested("params", PARAM_KEYS)? else {
+            return Ok(None);
+        };
+        let name = |name| -> Result<Option<String>, Error> {
+            match params.string(name, MAX_OPTION_LEN)? {
+                Some(text) if text.is_empty() => Err(Error::InvalidOption { option: name }),
+                text => Ok(text),
+            }
+        };
+        let required = |option| Error::InvalidOption { option };
+        Ok(Some(ParamNameValues {
+            session_id: name("params.sessionId")?.ok_or(required("params.sessionId"))?,
+            status: name("params.status")?.ok_or(required("params.status"))?,
+            reason: name("params.reason")?,
+        }))
     }
 }
 
 /// Parses `text` with the core and hands the result to JavaScript as a plain object.
-pub(super) fn callback_object_of(text: &str, options: &CallbackOptions) -> Result<Callback, Error> {
-    let cb = core_callback::parse_callback(text, options)?;
-    let fields = [
-        cb.provider.as_str(),
-        &cb.session_id,
-        &cb.status_name(),
-        cb.reason.map_or("", |r| r.as_str()),
-        &cb.raw_status,
-        cb.raw_reason.as_deref().unwrap_or(""),
-        cb.state.as_deref().unwrap_or(""),
-    ];
-    // Each field ends with the separator: the last, empty, piece is ignored by callbackObject.
-    let mut joined = String::new();
-    for field in fields {
-        joined.push_str(field);
-        joined.push('\u{1f}');
-    }
-    Ok(callback_object(&joined))
+pub(super) fn callback_object_of(text: &str, options: &CallbackOptions) -> Result<JsValue, Error> {
+    Ok(callback_object(&core_callback::parse_callback(
+        text, options,
+    )?))
+}
+
+/// The Callback: the same keys, in the same order, for every provider (`reason`, `rawReason`
+/// and `state` are `undefined` when absent).
+fn callback_object(cb: &Callback) -> JsValue {
+    let object = JsObject::new();
+    object
+        .set("provider", cb.provider.as_str())
+        .set("sessionId", cb.session_id.as_str())
+        .set("status", &*cb.status_name())
+        .set("reason", cb.reason.map(Reason::as_str))
+        .set("rawStatus", cb.raw_status.as_str())
+        .set("rawReason", cb.raw_reason.as_deref())
+        .set("state", cb.state.as_deref());
+    object.into_value()
 }

@@ -2,14 +2,17 @@
 //! around each `fetch`: the plan before the first attempt, the decision after each.
 //!
 //! The I/O loop (fetch, timers, abort) is a few lines of JavaScript, so that no async runtime
-//! is compiled into the wasm (wasm-bindgen-futures and gloo-net measured at +5.5 and +10 KB
-//! gzip); every decision it acts on is made here, by the core.
+//! is compiled into the wasm; every decision it acts on is made here, by the core. The plan is a
+//! plain object the loop hands back at each step: no wasm state lives between calls.
 
 use alloc::string::String;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{get_random_values, to_js, to_js_with, OptionValues};
+use super::args::{is_plain_object, url_arg, AbortSignal, Options, MAX_OPTION_LEN};
+use super::handoff::random_bytes;
+use super::{host, idv_error, JsObject};
 use crate::error::Error;
 use crate::json::Json;
 use crate::provider::Provider;
@@ -19,222 +22,255 @@ use crate::session::{
 };
 use crate::web_url::{parse_strict, HttpAllowed};
 
-#[wasm_bindgen(module = "/src/bindings/objects.js")]
-extern "C" {
-    /// The Session object, with `JSON.parse(text)` as `raw` and, for deepidv, its `links` (an
-    /// empty array when absent). `text` is the answer the core read: a JSON text the strict
-    /// reader accepted, so `JSON.parse` takes it too.
-    #[wasm_bindgen(js_name = sessionObject)]
-    fn session_object(
-        id: &str,
-        session_url: &str,
-        external_id: Option<&str>,
-        expires_at: Option<&str>,
-        qr_code_data_url: Option<&str>,
-        text: &str,
-        with_links: bool,
-    ) -> JsValue;
-}
+/// The options of `normalizeSessionRequest`.
+const REQUEST_OPTIONS: &[&str] = &["provider", "allowInsecureLocalhost"];
+/// The options of `createSession`, in the order they are checked: `allowInsecureProxy` before
+/// the proxy URL, then those of `normalizeSessionRequest` before the request, then the rest.
+const CREATE_OPTIONS: &[&str] = &[
+    "allowInsecureProxy",
+    "provider",
+    "allowInsecureLocalhost",
+    "apiVersion",
+    "idempotencyKey",
+    "timeoutMs",
+    "maxRetries",
+    "maxDelayMs",
+    "signal",
+];
+/// The members of a plan (see [`create_session_plan`]).
+const PLAN_KEYS: &[&str] = &[
+    "url",
+    "init",
+    "timeoutMs",
+    "maxRetries",
+    "maxDelayMs",
+    "provider",
+    "allowInsecureLocalhost",
+    "signal",
+];
+/// The members of an attempt's outcome (see [`create_session_step`]).
+const OUTCOME_KEYS: &[&str] = &["status", "body", "retryAfter", "rateLimitReset", "failure"];
 
-#[wasm_bindgen]
-extern "C" {
-    /// `SessionRequest` in `types.d.ts`.
-    #[wasm_bindgen(typescript_type = "SessionRequest | DiditSessionRequest | VerifaSessionRequest")]
-    pub type SessionRequest;
-    /// `NormalizeSessionRequestOptions` in `types.d.ts`.
-    #[wasm_bindgen(typescript_type = "NormalizeSessionRequestOptions")]
-    pub type NormalizeSessionRequestOptions;
-    /// `SessionRequestBody` in `types.d.ts`.
-    #[wasm_bindgen(
-        typescript_type = "SessionRequestBody | DiditSessionRequest | VerifaSessionRequest"
-    )]
-    pub type SessionRequestBody;
-}
-
-/// `normalizeSessionRequest`'s options, which `createSession` reads too (see [`PLAN_KEYS`]).
-const REQUEST_KEYS: &str = "pprovider,ballowInsecureLocalhost";
-
-/// Checks the `provider` (deepidv when absent) and `allowInsecureLocalhost` options, the two of
-/// `values` from index `at`, validates the request for that provider and returns them with its
-/// JSON body. The request crosses as the text `JSON.stringify` makes of it; an unknown
-/// top-level field is reported by its name.
-fn request_body(
-    request: &JsValue,
-    values: &OptionValues,
-    at: u32,
-) -> Result<(String, Provider, bool), JsValue> {
-    values.check(at as usize..at as usize + 2).map_err(to_js)?;
-    let provider = values.provider(at).unwrap_or(Provider::Deepidv);
-    let insecure = values.bool(at + 1);
-    let refused = || to_js(Error::InvalidRequest { field: "request" });
-    let text = super::json_stringify(request)
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(refused)?;
-    let json = Json::parse(&text).ok_or_else(refused)?;
-    let body =
-        normalize_request(provider, &json, insecure).map_err(|error| match (error, &json) {
-            (Error::UnknownField { index }, Json::Object(members)) => {
-                let name = members
-                    .get(usize::from(index))
-                    .map(|(name, _)| name.as_str());
-                to_js_with(error, error.message(), name)
-            }
-            _ => to_js(error),
-        })?;
-    Ok((body, provider, insecure))
+/// Validates `request` for `provider` and returns the JSON body to send. The request crosses as
+/// the text the host's `JSON.stringify` makes of it (bounded by the provider's largest body);
+/// an unknown top-level field is reported by its name.
+fn request_body(request: &JsValue, provider: Provider, insecure: bool) -> Result<String, JsValue> {
+    const FIELD: &str = "request";
+    if !is_plain_object(request) {
+        return Err(Error::InvalidInput { field: FIELD }.into());
+    }
+    // A cycle, a BigInt or a throwing getter or toJSON: not a request.
+    let refused = Error::InvalidRequest { field: FIELD };
+    let text = host::json_stringify(request).map_err(|_| refused)?;
+    if !text.is_string() {
+        return Err(refused.into());
+    }
+    if text.unchecked_ref::<host::JsString>().length() as usize > provider.max_request_bytes() {
+        return Err(Error::InputTooLong { field: FIELD }.into());
+    }
+    let text = text.as_string().unwrap_or_default();
+    if text.len() > provider.max_request_bytes() {
+        return Err(Error::InputTooLong { field: FIELD }.into());
+    }
+    let json = Json::parse(&text).ok_or(refused)?;
+    normalize_request(provider, &json, insecure).map_err(|error| match (error, &json) {
+        (Error::UnknownField { index }, Json::Object(members)) => {
+            let name = members
+                .get(usize::from(index))
+                .map(|(name, _)| name.as_str());
+            idv_error(error, None, name)
+        }
+        _ => error.into(),
+    })
 }
 
 /// Validates a session request as the provider documents it (deepidv: either spelling,
 /// camelCase winning; Didit and Verifa: their own shapes) and returns the body to send. For
 /// proxies: never trust what a browser sends.
-#[wasm_bindgen(js_name = normalizeSessionRequest)]
-pub fn normalize_session_request(
-    request: &SessionRequest,
-    options: Option<NormalizeSessionRequestOptions>,
-) -> Result<SessionRequestBody, JsValue> {
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let values = OptionValues::read(&options, REQUEST_KEYS);
-    let (body, _, _) = request_body(request, &values, 0)?;
-    super::json_parse(&body).map(JsCast::unchecked_into)
+#[wasm_bindgen(js_name = normalizeSessionRequest, skip_typescript)]
+pub fn normalize_session_request(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    if !is_plain_object(&request) {
+        return Err(Error::InvalidInput { field: "request" }.into());
+    }
+    let options = Options::read(&options, REQUEST_OPTIONS, "options")?;
+    let provider = options.provider("provider")?.unwrap_or(Provider::Deepidv);
+    let insecure = options.flag("allowInsecureLocalhost")?;
+    let body = request_body(&request, provider, insecure)?;
+    // The core wrote valid JSON: the host's parser makes the plain object.
+    Ok(host::json_parse(&body).unwrap_or(JsValue::UNDEFINED))
 }
 
 /// Ten seconds per attempt.
 const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
 /// More retries than this would hold a person on a spinner for minutes.
 const MAX_RETRIES: u32 = 10;
-
-#[wasm_bindgen(module = "/src/bindings/objects.js")]
-extern "C" {
-    #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(js_name = sessionPlan)]
-    fn session_plan(
-        url: &str,
-        body: &str,
-        key: &str,
-        api_version: Option<&str>,
-        timeout_ms: f64,
-        max_retries: u32,
-        max_delay_ms: u32,
-        provider: u8,
-        allow_insecure_localhost: bool,
-    ) -> JsValue;
-}
-
-/// `createSession`'s options, in the order they are checked: `allowInsecureProxy` before the proxy
-/// URL, then those of [`REQUEST_KEYS`] before the request, then the rest.
-const PLAN_KEYS: &str = "ballowInsecureProxy,pprovider,ballowInsecureLocalhost,sapiVersion,\
-sidempotencyKey,ntimeoutMs,wmaxRetries,wmaxDelayMs";
+/// The largest answer read for a session (a Verifa QR code is the bulk of one).
+const MAX_ANSWER_LEN: usize = 1024 * 1024;
 
 /// Before any byte is sent: checks the proxy URL, the request and the options, and returns the
-/// plan every attempt follows (the same body and Idempotency-Key each time).
-#[wasm_bindgen(js_name = __createSessionPlan, skip_typescript)]
+/// plan every attempt follows (the same body and Idempotency-Key each time), a plain object:
+/// `{ url, init, timeoutMs, maxRetries, maxDelayMs, provider, allowInsecureLocalhost, signal? }`,
+/// `init` being what `fetch` takes and `signal` the caller's, checked.
+#[wasm_bindgen(js_name = createSessionPlan, skip_typescript)]
 pub fn create_session_plan(
-    proxy_url: &str,
-    request: &JsValue,
-    options: &JsValue,
+    proxy_url: JsValue,
+    request: JsValue,
+    options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let values = OptionValues::read(options, PLAN_KEYS);
-    values.check(0..1).map_err(to_js)?;
-    let http = if values.bool(0) {
+    let proxy_url = url_arg(&proxy_url, "proxyUrl")?;
+    if !is_plain_object(&request) {
+        return Err(Error::InvalidInput { field: "request" }.into());
+    }
+    let options = Options::read(&options, CREATE_OPTIONS, "options")?;
+    let http = if options.flag("allowInsecureProxy")? {
         HttpAllowed::Anywhere
     } else {
         HttpAllowed::Never
     };
-    let proxy = parse_strict(proxy_url, "proxyUrl", http).map_err(to_js)?;
-    let (body, provider, insecure) = request_body(request, &values, 1)?;
-    // Each option is refused for its type or its value before the next is looked at.
-    let plan = || -> Result<JsValue, Error> {
-        // Verifa-Version: the API version date Verifa documents (`004_*`).
-        let api_version = values.string(3);
-        let verifa = provider == Provider::Verifa;
-        let valid = api_version.as_deref().is_none_or(|v| verifa && is_date(v));
-        values.check_and(3..4, valid)?;
-        let key = values.string(4);
-        values.check_and(4..5, key.as_deref().is_none_or(is_idempotency_key))?;
-        let key = key.unwrap_or_else(|| {
+    let proxy = parse_strict(&proxy_url, "proxyUrl", http)?;
+    let provider = options.provider("provider")?.unwrap_or(Provider::Deepidv);
+    let insecure = options.flag("allowInsecureLocalhost")?;
+    let body = request_body(&request, provider, insecure)?;
+    // Verifa-Version: the API version date Verifa documents (`004_*`).
+    let api_version = options.string("apiVersion", MAX_OPTION_LEN)?;
+    if api_version
+        .as_deref()
+        .is_some_and(|v| provider != Provider::Verifa || !is_date(v))
+    {
+        return Err(Error::InvalidOption {
+            option: "apiVersion",
+        }
+        .into());
+    }
+    let key = match options.string("idempotencyKey", MAX_OPTION_LEN)? {
+        Some(key) if is_idempotency_key(&key) => key,
+        Some(_) => {
+            return Err(Error::InvalidOption {
+                option: "idempotencyKey",
+            }
+            .into())
+        }
+        None => {
             let mut bytes = [0u8; 16];
-            get_random_values(&mut bytes);
+            random_bytes(&mut bytes)?;
             uuid_v4(bytes)
-        });
-        let defaults = RetryPolicy::default();
-        let timeout_ms = values.number(5).unwrap_or(DEFAULT_TIMEOUT_MS);
-        // A whole number up to u32::MAX once checked (in JavaScript), so `as` is exact.
-        let max_retries = values.number(6).map_or(defaults.max_retries, |n| n as u32);
-        values.check_and(5..7, max_retries <= MAX_RETRIES)?;
-        values.check(7..8)?;
-        let max_delay_ms = values.number(7).map_or(defaults.max_delay_ms, |n| n as u32);
-        Ok(session_plan(
-            proxy.href(),
-            &body,
-            &key,
-            api_version.as_deref(),
-            timeout_ms,
-            max_retries,
-            max_delay_ms,
-            provider as u8,
-            insecure,
-        ))
+        }
     };
-    plan().map_err(to_js)
+    let defaults = RetryPolicy::default();
+    let timeout_ms = match options.number("timeoutMs")? {
+        Some(ms) if ms > 0.0 => ms,
+        Some(_) => {
+            return Err(Error::InvalidOption {
+                option: "timeoutMs",
+            }
+            .into())
+        }
+        None => DEFAULT_TIMEOUT_MS,
+    };
+    let max_retries = whole_number(&options, "maxRetries", MAX_RETRIES)?;
+    let max_delay_ms = whole_number(&options, "maxDelayMs", u32::MAX)?;
+    let signal = options.value("signal")?;
+    if signal
+        .as_ref()
+        .is_some_and(|signal| !signal.is_instance_of::<AbortSignal>())
+    {
+        return Err(Error::InvalidOption { option: "signal" }.into());
+    }
+
+    let headers = JsObject::new();
+    headers
+        .set("Content-Type", "application/json")
+        .set("Idempotency-Key", key.as_str())
+        .set_opt("Verifa-Version", api_version.as_deref());
+    let init = JsObject::new();
+    // A redirect is an answer, never followed.
+    init.set("method", "POST")
+        .set("headers", headers.into_value())
+        .set("body", body.as_str())
+        .set("redirect", "manual");
+    let plan = JsObject::new();
+    plan.set("url", proxy.href())
+        .set("init", init.into_value())
+        .set("timeoutMs", timeout_ms)
+        .set("maxRetries", max_retries.unwrap_or(defaults.max_retries))
+        .set("maxDelayMs", max_delay_ms.unwrap_or(defaults.max_delay_ms))
+        .set("provider", provider.as_str())
+        .set("allowInsecureLocalhost", insecure)
+        .set_opt("signal", signal);
+    Ok(plan.into_value())
 }
 
-/// How an attempt ended, in the numbers session.js passes: an answer, or why there is none.
-const ANSWERED: u8 = 0;
-const ABORTED: u8 = 1;
-const TIMED_OUT: u8 = 2;
+/// A whole-number option from 0 to `max`.
+fn whole_number(options: &Options, key: &'static str, max: u32) -> Result<Option<u32>, Error> {
+    match options.number(key)? {
+        Some(n) if n >= 0.0 && n <= f64::from(max) && n == f64::from(n as u32) => {
+            Ok(Some(n as u32))
+        }
+        Some(_) => Err(Error::InvalidOption { option: key }),
+        None => Ok(None),
+    }
+}
 
-/// After an attempt: the Session (on a 2xx answer that is one), a number of milliseconds to
-/// wait before the next attempt, or a thrown `IdvError`. The plan's policy comes back as plain
-/// numbers (no object to read key by key); `provider` is its index in [`Provider::ALL`].
-#[allow(clippy::too_many_arguments)]
-#[wasm_bindgen(js_name = __createSessionStep, skip_typescript)]
+/// After attempt number `attempt` (0 for the first) of `plan`: `{ session }` on a 2xx answer
+/// that is a session, `{ retryInMs }` to try again after a wait, or a thrown `IdvError`.
+/// `outcome` is `{ status, body, retryAfter, rateLimitReset }` for an answer (headers as
+/// `Headers.get` gives them), or `{ failure }`: `"aborted"`, `"timeout"` or `"network"`.
+#[wasm_bindgen(js_name = createSessionStep, skip_typescript)]
 pub fn create_session_step(
-    max_retries: u32,
-    max_delay_ms: u32,
-    provider: u8,
-    allow_insecure_localhost: bool,
+    plan: JsValue,
     attempt: u32,
-    failure: u8,
-    status: u16,
-    text: &JsValue,
-    retry_after: &JsValue,
-    rate_limit_reset: &JsValue,
-    now_ms: f64,
-    random: f64,
+    outcome: JsValue,
 ) -> Result<JsValue, JsValue> {
-    // The strings cross as plain JS values: less JS glue than `&str` and `Option<String>`.
-    let (retry_after, rate_limit_reset) = (retry_after.as_string(), rate_limit_reset.as_string());
-    let text = text.as_string().unwrap_or_default();
-    let outcome = match failure {
-        ANSWERED => Attempt::Answered {
+    let plan = Options::read(&plan, PLAN_KEYS, "plan")?;
+    let policy = RetryPolicy {
+        max_retries: whole_number(&plan, "maxRetries", MAX_RETRIES)?.unwrap_or(0),
+        max_delay_ms: whole_number(&plan, "maxDelayMs", u32::MAX)?.unwrap_or(0),
+    };
+    let provider = plan.provider("provider")?.unwrap_or(Provider::Deepidv);
+    let insecure = plan.flag("allowInsecureLocalhost")?;
+
+    let outcome = Options::read(&outcome, OUTCOME_KEYS, "outcome")?;
+    let status = outcome.number("status")?.unwrap_or(0.0) as u16;
+    let retry_after = outcome.string("retryAfter", MAX_OPTION_LEN)?;
+    let rate_limit_reset = outcome.string("rateLimitReset", MAX_OPTION_LEN)?;
+    let attempt_outcome = match outcome.string("failure", MAX_OPTION_LEN)?.as_deref() {
+        None => Attempt::Answered {
             status,
             retry_after: retry_after.as_deref(),
             rate_limit_reset: rate_limit_reset.as_deref(),
         },
-        ABORTED => Attempt::Aborted,
-        TIMED_OUT => Attempt::TimedOut,
-        _ => Attempt::NetworkError,
+        Some("aborted") => Attempt::Aborted,
+        Some("timeout") => Attempt::TimedOut,
+        Some(_) => Attempt::NetworkError,
     };
-    let policy = RetryPolicy {
-        max_retries,
-        max_delay_ms,
-    };
-    match next_step(attempt, outcome, policy, now_ms, random) {
-        Step::Retry { delay_ms } => Ok(JsValue::from(delay_ms)),
-        Step::Accept => {
-            let provider = Provider::ALL
-                .get(usize::from(provider))
-                .copied()
-                .unwrap_or(Provider::Deepidv);
-            session_of_answer(&text, status, provider, allow_insecure_localhost).map_err(to_js)
+    let random = host::random();
+    let result = JsObject::new();
+    match next_step(attempt, attempt_outcome, policy, host::now(), random) {
+        Step::Retry { delay_ms } => {
+            result.set("retryInMs", delay_ms);
         }
-        Step::Fail(Error::BadRequest { .. }) => Err(rejection(&text)),
-        Step::Fail(error) => Err(to_js(error)),
+        Step::Accept => {
+            let invalid = Error::InvalidResponse { status };
+            let body = outcome
+                .string("body", MAX_ANSWER_LEN)
+                .map_err(|_| invalid)?
+                .unwrap_or_default();
+            result.set(
+                "session",
+                session_of_answer(&body, status, provider, insecure)?,
+            );
+        }
+        Step::Fail(Error::BadRequest { .. }) => {
+            let body = outcome.string("body", MAX_ANSWER_LEN).ok().flatten();
+            return Err(rejection(body.as_deref().unwrap_or_default()));
+        }
+        Step::Fail(error) => return Err(error.into()),
     }
+    Ok(result.into_value())
 }
 
-/// The session in a 2xx answer's JSON body, with the answer itself as `raw`.
+/// The Session, from a 2xx answer's JSON body: one shape for every provider, keys without a
+/// value left out, the answer itself as `raw` (deepidv's `links` an array, `[]` when absent).
 fn session_of_answer(
     text: &str,
     status: u16,
@@ -244,29 +280,41 @@ fn session_of_answer(
     let invalid = Error::InvalidResponse { status };
     let answer = Json::parse(text).ok_or(invalid)?;
     let session = session_from_json(provider, &answer, status, allow_insecure_localhost)?;
-    Ok(session_object(
-        &session.id,
-        &session.session_url,
-        session.external_id.as_deref(),
-        session.expires_at.as_deref(),
-        session.qr_code_data_url.as_deref(),
-        text,
-        provider == Provider::Deepidv,
-    ))
+    // The core read the text as strict JSON: the host's parser takes it too.
+    let raw = host::json_parse(text).map_err(|_| invalid)?;
+    let object = JsObject::new();
+    object
+        .set("id", session.id.as_str())
+        .set("sessionUrl", session.session_url.as_str())
+        .set_opt("externalId", session.external_id.as_deref());
+    if provider == Provider::Deepidv {
+        let links = host::get(&raw, &JsValue::from_str("links"))
+            .ok()
+            .filter(|links| !links.is_undefined() && !links.is_null())
+            .unwrap_or_else(|| host::PlainArray::new().into());
+        object.set("links", links);
+    }
+    object
+        .set_opt("expiresAt", session.expires_at.as_deref())
+        .set_opt("qrCodeDataUrl", session.qr_code_data_url.as_deref())
+        .set("raw", raw);
+    Ok(object.into_value())
 }
 
 /// A 400 keeps the server's own message (bounded) and the field it names, when it is one of
 /// the request's; the proxy of this project answers `{ code, field, message }`.
 fn rejection(text: &str) -> JsValue {
-    let body = super::json_parse(text).unwrap_or(JsValue::UNDEFINED);
-    // Read as options are: a member that is not a string reads as absent.
-    let values = OptionValues::read(&body, "smessage,serror,sfield");
-    let message = values
-        .string(0)
-        .or_else(|| values.string(1))
-        .map(|m| bounded_message(&m))
+    let answer = Json::parse(text);
+    let member = |key| {
+        answer
+            .as_ref()
+            .and_then(|a| a.get(key))
+            .and_then(Json::as_str)
+    };
+    let message = member("message")
+        .or_else(|| member("error"))
+        .map(bounded_message)
         .filter(|m| !m.is_empty());
-    let field = values.string(2).and_then(|f| field_name(&f));
-    let error = Error::BadRequest { field };
-    to_js_with(error, message.as_deref().unwrap_or(error.message()), field)
+    let field = member("field").and_then(field_name);
+    idv_error(Error::BadRequest { field }, message.as_deref(), field)
 }

@@ -234,9 +234,8 @@ mod tests {
         }
         // Its own members must be strings or null.
         for key in ["external_ref", "expires_at", "qr_code_data_url"] {
-            let text = alloc::format!(
-                r#"{{"id": "a", "capture_url": "https://h.example/s", "{key}": 1}}"#
-            );
+            let text =
+                format!(r#"{{"id": "a", "capture_url": "https://h.example/s", "{key}": 1}}"#);
             assert_eq!(
                 read(Provider::Verifa, &text),
                 Err(Error::InvalidResponse { status: 201 })

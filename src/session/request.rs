@@ -8,7 +8,6 @@ use alloc::vec::Vec;
 use crate::error::Error;
 use crate::json::{push_string, Json};
 use crate::provider::{is_didit_language, Provider};
-use crate::text::AsciiSplit;
 use crate::time::is_date;
 use crate::web_url::{parse_strict, HttpAllowed};
 
@@ -95,7 +94,7 @@ fn is_control_byte(previous: u8, b: u8) -> bool {
 /// brackets, and a domain of at least two non-empty labels of letters, digits and hyphens
 /// (non-ASCII allowed, for IDN) that neither start nor end with a hyphen.
 pub fn is_plausible_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once_byte(b'@') else {
+    let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
     let local_ok = !local.is_empty()
@@ -103,7 +102,7 @@ pub fn is_plausible_email(s: &str) -> bool {
         && local
             .chars()
             .all(|c| !c.is_control() && !c.is_ascii_whitespace() && !is_email_special(c));
-    let labels_ok = domain.split_byte(b'.').all(|label| {
+    let labels_ok = domain.split('.').all(|label| {
         !label.is_empty()
             && label.len() <= 63
             && !label.starts_with('-')
@@ -350,7 +349,7 @@ pub const VERIFA_FIELDS: &[Field] = &[
 
 /// The last segment of a dotted field name: the member name in the JSON object.
 fn member_name(field: &str) -> &str {
-    let start = field.rfind_byte(b'.').map_or(0, |dot| dot + 1);
+    let start = field.rfind('.').map_or(0, |dot| dot + 1);
     field.get(start..).unwrap_or(field)
 }
 
@@ -495,7 +494,7 @@ fn is_app_return_url(s: &str) -> bool {
     // Space-separated, as the Didit languages are: smaller in the wasm than a table of `&str`.
     const BROWSER_SCHEMES: &str = "http https javascript data blob file about vbscript ftp ws wss \
         filesystem view-source chrome intent";
-    let Some((scheme, rest)) = s.split_once_byte(b':') else {
+    let Some((scheme, rest)) = s.split_once(':') else {
         return false;
     };
     let Some(rest) = rest.strip_prefix("//") else {
@@ -509,9 +508,7 @@ fn is_app_return_url(s: &str) -> bool {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
         });
     scheme_ok
-        && !BROWSER_SCHEMES
-            .split_byte(b' ')
-            .any(|browser| browser == scheme)
+        && !BROWSER_SCHEMES.split(' ').any(|browser| browser == scheme)
         && s.len() <= 2048
         && rest.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
 }
@@ -519,7 +516,6 @@ fn is_app_return_url(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
 
     /// Every string of up to `len` characters from `alphabet`.
     pub(crate) fn strings(alphabet: &[char], len: usize) -> Vec<String> {
@@ -528,7 +524,7 @@ mod tests {
         for _ in 0..len {
             last = last
                 .iter()
-                .flat_map(|s| alphabet.iter().map(move |&c| alloc::format!("{s}{c}")))
+                .flat_map(|s| alphabet.iter().map(move |&c| format!("{s}{c}")))
                 .collect();
             all.extend(last.iter().cloned());
         }

@@ -1,5 +1,7 @@
-// The browser entry in headless Chromium, two ways a frontend uses it: a Vite 7 production
-// build, and a plain <script type="module"> page with an import map, both served over HTTP.
+// The default entry in headless Chromium, two ways a frontend uses it: a Vite 7 production
+// build, and a plain <script type="module"> page with an import map, both served over HTTP. The
+// wasm is inlined: neither page fetches a .wasm, and the build emits none. (tests/clients/ runs
+// the package in every other stack.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -23,11 +25,6 @@ before(async () => {
     "/": `${ROOT}tests/js/plain-page`,
     "/node_modules/": `${ROOT}node_modules`,
   });
-  // A server that sends the wasm with a generic type: streaming compilation refuses it.
-  servers.untyped = await serveStatic(
-    { "/": `${ROOT}tests/js/plain-page`, "/node_modules/": `${ROOT}node_modules` },
-    { types: { ".wasm": "application/octet-stream" } },
-  );
   browser = await launchChromium();
 });
 
@@ -38,6 +35,9 @@ after(async () => {
 
 async function run(url) {
   const { page, errors } = await openPage(browser);
+  page.on("request", (request) => {
+    if (request.url().endsWith(".wasm")) errors.push(`fetched ${request.url()}`);
+  });
   await page.goto(url);
   await page.waitForSelector("#out[data-done]", { timeout: 10_000 });
   const result = JSON.parse(await page.textContent("#out"));
@@ -48,12 +48,12 @@ async function run(url) {
 const pages = {
   vite: () => `${servers.vite.url}/`,
   plain: () => `${servers.plain.url}/`,
-  "plain (wasm served as application/octet-stream)": () => `${servers.untyped.url}/`,
 };
 
-test("the Vite build emits the wasm as an asset", () => {
+test("the Vite build inlines the wasm: no .wasm asset is emitted", () => {
   const assets = readdirSync(`${outDir("vite-app")}assets`);
-  assert.ok(assets.some((f) => f.endsWith(".wasm")), assets.join(", "));
+  assert.ok(assets.some((f) => f.endsWith(".js")), assets.join(", "));
+  assert.ok(!assets.some((f) => f.endsWith(".wasm")), assets.join(", "));
 });
 
 for (const [name, base] of Object.entries(pages)) {

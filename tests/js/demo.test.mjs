@@ -235,7 +235,7 @@ test("the API key reaches no page, script or response", async () => {
   await page.waitForURL(`${demo.providerUrl}/hosted/**`);
   await page.click("#failed");
   await page.waitForSelector("body[data-done]");
-  for (const path of ["/", "/app.js", "/result.html", "/result.js", "/api/idv/config", "/node_modules/idv-handoff/index.browser.js"]) {
+  for (const path of ["/", "/app.js", "/result.html", "/result.js", "/api/idv/config", "/node_modules/idv-handoff/index.js"]) {
     const res = await fetch(`${demo.url}${path}`);
     bodies.push(`${path} ${JSON.stringify([...res.headers])} ${await res.text()}`);
   }

@@ -195,32 +195,48 @@ test("handoff options: null is absent, the first bad option in order is the one 
   for (const [options, expected] of rows) {
     assert.equal(named(() => buildHandoffUrl(session, options)), expected, JSON.stringify(options));
   }
-  // buildReturnUrl reads only its own options.
-  assert.equal(named(() => buildReturnUrl(redirectUrl, { provider: 5, redirectUrl: 5, language: 5 })), "accepted");
+  // Each call takes only its own options: another's is refused by its name (a typo must not
+  // silently switch a check off).
+  assert.equal(named(() => buildReturnUrl(redirectUrl, { provider: 5, redirectUrl: 5, language: 5 })), "invalid_option provider");
+  assert.equal(named(() => buildHandoffUrl(session, { redirectUrl, allowedRedirectOrigin: ["https://yourapp.com"] })), "invalid_option allowedRedirectOrigin");
+  assert.equal(named(() => beginHandoff(session, { redirectUrl, state: "s" })), "invalid_option state");
   assert.equal(named(() => buildReturnUrl(redirectUrl, { state: 5, allowedRedirectOrigins: 5 })), "invalid_option state");
   assert.equal(named(() => buildReturnUrl(redirectUrl, { allowedRedirectOrigins: [5], allowInsecureLocalhost: 5 })), "invalid_option allowedRedirectOrigins");
   // beginHandoff checks its own options after those of buildHandoffUrl, each in order.
   assert.equal(named(() => beginHandoff(session, { redirectUrl: 5, sessionId: 5 })), "invalid_option redirectUrl");
   assert.equal(named(() => beginHandoff(session, { redirectUrl, sessionId: "a b", navigate: 5 })), "invalid_option sessionId");
   assert.equal(named(() => beginHandoff(session, { redirectUrl, navigate: 5, returnUrl: 5 })), "invalid_option navigate");
-  // Each call reads its own options, each once, in order.
-  const keysRead = (call) => {
+  // Each call reads its own options, each once, in order, and only those the object has.
+  const keysRead = (call, options) => {
     const seen = [];
-    call(new Proxy({ redirectUrl }, { get: (target, key) => (seen.push(key), target[key]) }));
+    call(new Proxy(options, { get: (target, key) => (seen.push(key), target[key]) }));
     return seen.join(",");
   };
+  const handoffOptions = {
+    expiresAt: "2999-01-01T00:00:00Z",
+    language: null,
+    allowInsecureLocalhost: false,
+    allowedSessionHosts: ["app.deepidv.com"],
+    allowedRedirectOrigins: ["https://yourapp.com"],
+    state: "s",
+    redirectUrl,
+    provider: "deepidv",
+  };
   assert.equal(
-    keysRead((options) => buildHandoffUrl(session, options)),
+    keysRead((options) => buildHandoffUrl(session, options), handoffOptions),
     "provider,redirectUrl,state,allowedRedirectOrigins,allowedSessionHosts,allowInsecureLocalhost,language,expiresAt",
   );
-  assert.equal(keysRead((options) => buildReturnUrl(redirectUrl, options)), "state,allowedRedirectOrigins,allowInsecureLocalhost");
+  assert.equal(keysRead((options) => buildHandoffUrl(session, options), { redirectUrl }), "redirectUrl");
+  const returnOptions = { allowInsecureLocalhost: true, allowedRedirectOrigins: ["https://yourapp.com"], state: "s" };
+  assert.equal(keysRead((options) => buildReturnUrl(redirectUrl, options), returnOptions), "state,allowedRedirectOrigins,allowInsecureLocalhost");
   // completeHandoff: its three options, each once, checked in order before any storage is
   // touched (Node has no sessionStorage: options that pass meet storage_unavailable).
-  assert.equal(keysRead((options) => named(() => completeHandoff(options))), "maxAgeMs,provider,params");
+  const completeOptions = { params: { sessionId: "s", status: "t" }, provider: "verifa", maxAgeMs: 1000 };
+  assert.equal(keysRead((options) => named(() => completeHandoff(options)), completeOptions), "maxAgeMs,provider,params");
   const params = { sessionId: "verifa_session", status: "verifa_status" };
   assert.equal(named(() => completeHandoff({ maxAgeMs: 0, provider: 5, params: 5 })), "invalid_option maxAgeMs");
   assert.equal(named(() => completeHandoff({ provider: "acme", params: 5 })), "invalid_option provider");
-  assert.equal(named(() => completeHandoff({ params: { ...params, status: "" } })), "invalid_option params");
+  assert.equal(named(() => completeHandoff({ params: { ...params, status: "" } })), "invalid_option params.status");
   assert.equal(named(() => completeHandoff({ provider: "verifa", params, maxAgeMs: null })), "storage_unavailable undefined");
   // An allowlist item is read once: what is checked is what is used.
   let reads = 0;

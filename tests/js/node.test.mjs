@@ -163,8 +163,17 @@ test("Verifa: the caller names the return parameters; the status is its own word
     state: "s",
   });
   assert.equal(codeOf(() => parseCallback("?verifa_session=ses_1&verifa_status=done", { provider: "verifa" })), "invalid_option");
-  for (const bad of [{}, { sessionId: "s" }, { sessionId: "", status: "t" }, { sessionId: "s", status: 5 }, "names"]) {
-    assert.throws(() => parseCallback("?s=1&t=2", { provider: "verifa", params: bad }), (e) => e.code === "invalid_option" && e.field === "params", JSON.stringify(bad));
+  // Each bad name is named by its path in the options.
+  const badParams = [
+    [{}, "params.sessionId"],
+    [{ sessionId: "s" }, "params.status"],
+    [{ sessionId: "", status: "t" }, "params.sessionId"],
+    [{ sessionId: "s", status: 5 }, "params.status"],
+    [{ sessionId: "s", status: "t", session: "x" }, "params.session"],
+    ["names", "params"],
+  ];
+  for (const [bad, field] of badParams) {
+    assert.throws(() => parseCallback("?s=1&t=2", { provider: "verifa", params: bad }), (e) => e.code === "invalid_option" && e.field === field, JSON.stringify(bad));
   }
   // The reason's name may be absent (undefined or null), not empty or of another type.
   for (const reason of [undefined, null]) {
@@ -172,7 +181,7 @@ test("Verifa: the caller names the return parameters; the status is its own word
   }
   for (const reason of ["", 5, false, {}]) {
     const params = { sessionId: "s", status: "t", reason };
-    assert.throws(() => parseCallback("?s=1&t=2", { provider: "verifa", params }), (e) => e.code === "invalid_option" && e.field === "params", String(reason));
+    assert.throws(() => parseCallback("?s=1&t=2", { provider: "verifa", params }), (e) => e.code === "invalid_option" && e.field === "params.reason", String(reason));
   }
   assert.throws(
     () => parseCallback("?verifa_session=a&verifa_status=x&verifa_status=y", { provider: "verifa", params }),

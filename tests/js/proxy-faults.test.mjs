@@ -605,11 +605,11 @@ test("mixed faults under load, with malformed requests straight to the proxy", {
       const cases = [
         ["not JSON", 400, "invalid_request", () => post("{not json")],
         ["empty body", 400, "invalid_request", () => post("")],
-        ["JSON array", 400, "invalid_request", () => post("[]")],
+        ["JSON array", 400, "invalid_input", () => post("[]")],
         ["missing fields", 400, "invalid_request", () => post("{}")],
         ["bad phone", 400, "invalid_request", () => post(JSON.stringify({ ...PERSON, phone: "555-1234" }))],
         ["an apiKey field", 400, "invalid_request", () => post(JSON.stringify({ ...PERSON, apiKey: "sk_live_x" }))],
-        ["huge name", 400, "invalid_request", () => post(JSON.stringify({ ...PERSON, firstName: "J".repeat(100_000) }))],
+        ["huge name", 400, "input_too_long", () => post(JSON.stringify({ ...PERSON, firstName: "J".repeat(100_000) }))],
         ["foreign origin", 403, "origin_not_allowed", () => post(JSON.stringify(PERSON), { Origin: "https://evil.example" })],
         ["PUT", 404, "not_found", () => realFetch(sessionsUrl, { method: "PUT", body: "{}" })],
         ["bad session id", 400, "invalid_session_id", () => realFetch(`${sessionsUrl}/bad!id`)],

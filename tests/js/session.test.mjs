@@ -81,7 +81,8 @@ test("invalid requests are refused before any byte is sent", async () => {
     assert.equal(e.field, field);
     assert.equal(e.status, undefined);
   }
-  assert.equal((await codeOf(createSession(proxy.url, "John", DEV))).code, "invalid_request");
+  const notObject = await codeOf(createSession(proxy.url, "John", DEV));
+  assert.deepEqual([notObject.code, notObject.field], ["invalid_input", "request"]);
   assert.equal(proxy.requests.length, 0);
 });
 
@@ -165,18 +166,36 @@ test("options: each of its kind, checked in order with the proxy URL and the req
   assert.equal(await plan({ ...DEV, maxRetries: 10, maxDelayMs: 2 ** 32 - 1, timeoutMs: 5_000.5 }), "accepted");
   assert.equal(await plan({ ...DEV, maxRetries: -0, maxDelayMs: null }), "accepted");
   assert.equal(proxy.requests.length, 3);
-  // Each reads its own options, each once, in order.
+  // Each reads its own options, each once, in order, and only those the object has.
   const seen = [];
-  const watched = new Proxy({ ...DEV }, { get: (target, key) => (seen.push(key), target[key]) });
-  const created = createSession(proxy.url, REQUEST, watched);
+  const watch = (options) => new Proxy(options, { get: (target, key) => (seen.push(key), target[key]) });
+  const every = {
+    signal: undefined,
+    maxDelayMs: 2_000,
+    maxRetries: 2,
+    timeoutMs: 5_000,
+    idempotencyKey: "order-43",
+    apiVersion: null,
+    allowInsecureLocalhost: false,
+    provider: "deepidv",
+    allowInsecureProxy: true,
+  };
+  await createSession(proxy.url, REQUEST, watch(every));
   assert.equal(seen.join(), "allowInsecureProxy,provider,allowInsecureLocalhost,apiVersion,idempotencyKey,timeoutMs,maxRetries,maxDelayMs,signal");
-  await created;
   seen.length = 0;
-  normalizeSessionRequest(REQUEST, watched);
+  await createSession(proxy.url, REQUEST, watch({ ...DEV }));
+  assert.equal(seen.join(), "allowInsecureProxy,maxDelayMs");
+  seen.length = 0;
+  normalizeSessionRequest(REQUEST, watch({ allowInsecureLocalhost: true, provider: "deepidv" }));
   assert.equal(seen.join(), "provider,allowInsecureLocalhost");
   assert.throws(() => normalizeSessionRequest(REQUEST, { provider: 5, allowInsecureLocalhost: 5 }), (e) => e.field === "provider");
   assert.throws(() => normalizeSessionRequest(REQUEST, { allowInsecureLocalhost: 5 }), (e) => e.field === "allowInsecureLocalhost");
-  assert.deepEqual(normalizeSessionRequest(REQUEST, { allowInsecureProxy: 5, apiVersion: 5, timeoutMs: 0, provider: null }), normalizeSessionRequest(REQUEST));
+  // createSession's own options are not normalizeSessionRequest's: refused by name.
+  assert.throws(
+    () => normalizeSessionRequest(REQUEST, { allowInsecureProxy: true, provider: null }),
+    (e) => e.code === "invalid_option" && e.field === "allowInsecureProxy",
+  );
+  assert.deepEqual(normalizeSessionRequest(REQUEST, { provider: null }), normalizeSessionRequest(REQUEST));
 });
 
 test("the caller's idempotencyKey is sent", async () => {

@@ -11,3 +11,10 @@ test("a strict TypeScript consumer type-checks against the package", () => {
   });
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
 });
+
+test("a Node-only TypeScript project (no DOM types, skipLibCheck off) compiles, ESM and CommonJS", () => {
+  const tsc = spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", `${ROOT}tests/js/types-node/tsconfig.json`], {
+    encoding: "utf8",
+  });
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+});

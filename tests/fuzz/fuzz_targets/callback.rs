@@ -121,7 +121,7 @@ fn too_long(input: &str) -> bool {
 fn check(input: &str, mode: Mode) {
     let result = parse_callback(input, &mode.options());
     if too_long(input) {
-        assert_eq!(result, Err(Error::InputTooLong));
+        assert_eq!(result, Err(Error::InputTooLong { field: "input" }));
         return;
     }
     if mode.provider == Some(Provider::Verifa) && mode.params.is_none() {

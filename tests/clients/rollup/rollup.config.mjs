@@ -1,0 +1,7 @@
+import { nodeResolve } from "@rollup/plugin-node-resolve";
+
+export default {
+  input: "src/main.js",
+  output: { dir: "public", format: "es" },
+  plugins: [nodeResolve({ browser: true })],
+};

@@ -1,0 +1,7 @@
+import { test } from "vitest";
+import { parseCallback, buildHandoffUrl, normalizeSessionRequest, IdvError } from "idv-handoff";
+import { runChecks, printResult } from "./checks.mjs";
+
+test("idv-handoff in Vitest (node environment)", () => {
+  printResult(runChecks({ parseCallback, buildHandoffUrl, normalizeSessionRequest, IdvError }, { label: "node", resolved: typeof import.meta.resolve === "function" ? import.meta.resolve("idv-handoff") : null }));
+});
