@@ -10,6 +10,19 @@ export const CALLBACK_URL =
   `?session_id=a1b2c3d4-e5f6-7890-abcd-ef1234567890&status=failed&reason=face_mismatch&state=${STATE}`;
 export const CALLBACK_OPTIONS = { expectedState: STATE };
 
+/**
+ * Part 3's pair: the same return, as idv-handoff reads it and as an OAuth 2.0 client reads an
+ * authorization response (RFC 6749 4.1.2, with RFC 9207's iss), each with a state of 43
+ * characters to compare and three parameters, the two queries the same length (91 bytes).
+ */
+export const RETURN_URL = `https://yourapp.com/done?session_id=sess_abc123def4&status=success&state=${STATE}`;
+export const RETURN_OPTIONS = { expectedState: STATE };
+export const OAUTH_ISSUER = "https://idp.example";
+export const OAUTH_RETURN_URL = `https://yourapp.com/done?code=abc123&state=${STATE}&iss=${encodeURIComponent(OAUTH_ISSUER)}`;
+/** oauth4webapi's AuthorizationServer (its metadata: the issuer, which sends iss) and Client. */
+export const OAUTH_AS = { issuer: OAUTH_ISSUER, authorization_response_iss_parameter_supported: true };
+export const OAUTH_CLIENT = { client_id: "bench-client" };
+
 export const SESSION_URL = "https://app.deepidv.com/s/a1b2c3d4-e5f6-7890-abcd-ef1234567890";
 export const HANDOFF_OPTIONS = {
   redirectUrl: "https://yourapp.com/verification-complete",

@@ -1,27 +1,48 @@
-// Part 1 of `make bench`: what each entry of the package weighs (wasm and JS, raw, gzip -9 and
-// brotli), beside the npm packages users would pick instead, bundled for the browser in the same
-// run; and where the wasm bytes go (twiggy), written to bench/twiggy.txt.
+// Part 1 of `make bench`, bytes: the default browser entry as esbuild bundles it (the budget),
+// what each entry of the package loads, the npm packages users would pick instead bundled the
+// same way, the bytes per bundler recorded by the client layer (tests/clients), and where the
+// wasm bytes go (twiggy, written to bench/twiggy.txt).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import { WASM_OPT_FLAGS } from "../scripts/wasm-opt-flags.mjs";
+import { resolvePackageFrom } from "./pkg.mjs";
 
-/** The entry file of each runtime's export condition (pkg-template/package.json). */
-const ENTRIES = { browser: "index.browser.js", node: "index.node.js", workerd: "index.workerd.js" };
+/** What an app's browser bundle imports: everything it would use, exported so none is shaken off. */
+export const BROWSER_IMPORTS = [
+  "parseCallback",
+  "buildHandoffUrl",
+  "createSession",
+  "beginHandoff",
+  "completeHandoff",
+  "normalizeSessionRequest",
+];
+const BROWSER_ENTRY = `import { ${BROWSER_IMPORTS.join(", ")} } from "idv-handoff";\nexport { ${BROWSER_IMPORTS.join(", ")} };\n`;
 
 /**
- * What users would pick instead, each entry importing what an app would use: the providers'
- * own web SDKs, and oauth4webapi, the closest general-purpose library for validating a
- * redirect callback (its callback check, and the whole module).
+ * The package's entries: the subpath and the export conditions a runtime or bundler resolves it
+ * with (Node's algorithm on package.json "exports"), and how that entry gets the wasm.
+ */
+const ENTRIES = [
+  { name: "default", subpath: ".", conditions: ["browser", "import"], wasm: "inlined in idv_handoff_bg.wasm.js" },
+  { name: "workerd", subpath: ".", conditions: ["workerd", "worker", "browser", "import"], wasm: "imported .wasm module" },
+  { name: "edge-light", subpath: ".", conditions: ["edge-light", "browser", "import"], wasm: "imported .wasm?module" },
+  { name: "cjs", subpath: ".", conditions: ["node", "require"], wasm: "inlined" },
+  { name: "init", subpath: "./init", conditions: ["browser", "import"], wasm: "fetched .wasm file" },
+];
+
+/**
+ * What users would pick instead, each importing what an app would use: the providers' own web
+ * SDKs, and oauth4webapi, the closest general-purpose library for validating a redirect callback
+ * (the part 3 comparison; its callback check, and the whole module).
  */
 const ALTERNATIVES = [
+  { pkg: "oauth4webapi", imports: "validateAuthResponse, generateRandomState" },
+  { pkg: "oauth4webapi", imports: "*" },
   { pkg: "persona", imports: "Client" },
   { pkg: "@didit-protocol/sdk-web", imports: "DiditSdk" },
   { pkg: "@veriff/incontext-sdk", imports: "createVeriffFrame" },
-  { pkg: "oauth4webapi", imports: "validateAuthResponse, generateRandomState" },
-  { pkg: "oauth4webapi", imports: "*" },
 ];
 
 /** Bytes raw, gzip -9 and brotli (quality 11), as Node's zlib makes them. */
@@ -35,35 +56,63 @@ export function compressedSizes(bytes) {
   };
 }
 
-function sum(a, b) {
-  return { raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli };
-}
+const sum = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 const ZERO = { raw: 0, gzip: 0, brotli: 0 };
 
+/** The file `subpath` of the package resolves to under `conditions` (Node's exports algorithm). */
+function exportTarget(manifest, subpath, conditions) {
+  const active = new Set([...conditions, "default"]);
+  const pick = (target) => {
+    if (typeof target === "string") return target;
+    if (target === null || typeof target !== "object") return undefined;
+    for (const [key, value] of Object.entries(target)) {
+      if (key === "types" || !active.has(key)) continue;
+      const found = pick(value);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const exportsField = manifest.exports;
+  const target = typeof exportsField === "string" || !(subpath in (exportsField ?? {})) ? undefined : pick(exportsField[subpath]);
+  if (!target) throw new Error(`package.json exports has no ${subpath} for ${conditions.join(", ")}`);
+  return target.replace(/^\.\//, "");
+}
+
 /**
- * The JS files an entry loads (its module graph, as esbuild resolves it), each compressed on its
- * own as a browser fetches them, and the wasm file. The same files `tests/js/size.test.mjs` sums.
+ * The files an entry loads (its module graph as esbuild resolves it, every file compressed on
+ * its own, as a runtime fetches or reads them unbundled) and the .wasm if it is a file of its own.
  */
-async function entrySize(pkgDir, entry) {
+async function entrySize(pkgDir, manifest, entry) {
+  const file = exportTarget(manifest, entry.subpath, entry.conditions);
   const { metafile } = await build({
-    entryPoints: [join(pkgDir, entry)],
+    entryPoints: [join(pkgDir, file)],
     absWorkingDir: pkgDir,
     bundle: true,
     write: false,
     metafile: true,
-    format: "esm",
+    format: file.endsWith(".cjs") ? "cjs" : "esm",
     platform: "neutral",
-    external: ["*.wasm", "node:*"],
+    external: ["*.wasm", "*.wasm?module", "node:*"],
     logLevel: "silent",
   });
   const files = Object.keys(metafile.inputs).sort();
   const js = files.map((f) => compressedSizes(readFileSync(join(pkgDir, f)))).reduce(sum, ZERO);
-  const wasm = compressedSizes(readFileSync(join(pkgDir, "idv_handoff_bg.wasm")));
-  return { files: [...files, "idv_handoff_bg.wasm"], wasm, js, total: sum(wasm, js) };
+  const importsWasm = Object.values(metafile.inputs).some((i) => i.imports.some((imp) => /\.wasm(\?module)?$/.test(imp.path)));
+  const separateWasm = importsWasm || entry.wasm.startsWith("fetched");
+  const wasm = separateWasm ? compressedSizes(readFileSync(join(pkgDir, "idv_handoff_bg.wasm"))) : ZERO;
+  return {
+    name: entry.name,
+    file,
+    wasmHow: entry.wasm,
+    files: separateWasm ? [...files, "idv_handoff_bg.wasm"] : files,
+    js,
+    wasm,
+    total: sum(js, wasm),
+  };
 }
 
-/** One browser bundle of `contents`, minified as the alternatives are: its size, or why not. */
-async function bundleSize(contents, resolveDir) {
+/** One browser bundle of `contents`, esbuild --bundle --minify --format=esm --platform=browser. */
+async function bundle(contents, resolveDir, plugins = []) {
   const result = await build({
     stdin: { contents, resolveDir, loader: "js" },
     bundle: true,
@@ -71,61 +120,98 @@ async function bundleSize(contents, resolveDir) {
     format: "esm",
     platform: "browser",
     write: false,
+    metafile: true,
+    plugins,
     logLevel: "silent",
   });
-  return compressedSizes(result.outputFiles[0].contents);
+  return { bytes: result.outputFiles[0].contents, metafile: result.metafile };
 }
 
 async function alternativeSize({ pkg, imports }, benchDir) {
   const manifest = join(benchDir, "node_modules", pkg, "package.json");
   const row = { pkg, imports };
-  if (!existsSync(manifest)) return { ...row, error: "not installable: missing from bench/node_modules" };
+  if (!existsSync(manifest)) return { ...row, error: "not installed: missing from bench/node_modules" };
   row.version = JSON.parse(readFileSync(manifest, "utf8")).version;
   const entry = imports === "*" ? `export * from "${pkg}";` : `export { ${imports} } from "${pkg}";`;
   try {
-    return { ...row, js: await bundleSize(entry, benchDir) };
+    return { ...row, js: compressedSizes((await bundle(entry, benchDir)).bytes) };
   } catch (e) {
     return { ...row, error: `not bundlable: ${(e.errors?.[0]?.text ?? String(e)).split("\n")[0]}` };
   }
 }
 
-export async function measureSizes({ root, pkgDir, benchDir }) {
-  const entries = {};
-  for (const [name, file] of Object.entries(ENTRIES)) entries[name] = await entrySize(pkgDir, file);
-  // Our browser entry bundled and minified like the alternatives (the .wasm stays a file).
-  const bundledJs = await bundleSize(`export * from "idv-handoff";`, root);
-  const bundled = { js: bundledJs, wasm: entries.browser.wasm, total: sum(bundledJs, entries.browser.wasm) };
+/**
+ * Bytes per bundler, as the client layer (`node tests/clients/run.mjs`) recorded them in
+ * target/clients/results.json: per page check, the JS and wasm the page loaded (the app's own
+ * code and framework included), each file gzip -9 / brotli on its own. Not rebuilt here.
+ */
+function clientBytes(root, pkgDir) {
+  const file = join(root, "target/clients/results.json");
+  if (!existsSync(file)) return { missing: "run the client layer first (node tests/clients/run.mjs)" };
+  const results = JSON.parse(readFileSync(file, "utf8"));
+  const rows = [];
+  for (const stack of results.stacks ?? []) {
+    for (const check of stack.checks ?? []) {
+      if (!check.bytes) continue;
+      rows.push({
+        stack: stack.stack,
+        check: check.name,
+        ok: check.ok,
+        files: check.bytes.files?.length ?? 0,
+        total: { raw: check.bytes.raw, gzip: check.bytes.gzip, brotli: check.bytes.brotli },
+        wasm: check.bytes.wasm,
+      });
+    }
+  }
+  // Whether the tarball those stacks ran is the package measured here: same files, same sizes.
+  const theirs = results.tarball?.files ?? [];
+  const differing = theirs.filter((f) => {
+    const path = join(pkgDir, f.path);
+    return f.path !== "package.json" && (!existsSync(path) || statSync(path).size !== f.bytes);
+  });
+  return {
+    date: results.date,
+    tarball: results.tarball?.path,
+    samePackage: theirs.length > 0 && differing.length === 0,
+    differingFiles: differing.map((f) => f.path),
+    rows,
+  };
+}
+
+export async function measureSizes({ root, pkgDir, benchDir, resolveDir }) {
+  const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+  const entries = [];
+  for (const entry of ENTRIES) entries.push(await entrySize(pkgDir, manifest, entry));
+
+  // The budget: the default entry bundled for the browser, as an app imports it.
+  const { bytes, metafile } = await bundle(BROWSER_ENTRY, resolveDir, [resolvePackageFrom(resolveDir)]);
+  const output = Object.values(metafile.outputs)[0];
+  const inlined = Object.entries(output.inputs).find(([path]) => path.endsWith("idv_handoff_bg.wasm.js"));
+  const wasmFile = compressedSizes(readFileSync(join(pkgDir, "idv_handoff_bg.wasm")));
+  const browserBundle = {
+    entry: BROWSER_ENTRY,
+    command: "esbuild --bundle --minify --format=esm --platform=browser",
+    ...compressedSizes(bytes),
+    // How many of its raw bytes are the wasm as a string literal, and the .wasm file beside it.
+    inlinedWasmRaw: inlined?.[1].bytesInOutput ?? 0,
+    wasmFile,
+  };
+
   const alternatives = [];
   for (const alt of ALTERNATIVES) alternatives.push(await alternativeSize(alt, benchDir));
-  return { entries, bundled, alternatives };
+  return { browserBundle, entries, alternatives, clients: clientBytes(root, pkgDir) };
 }
 
 // ---- twiggy ----
 
-/** The area of the code an item of `twiggy top` belongs to, for the summary by area. */
-function areaOf(name) {
-  if (name.startsWith("data segment")) return "static data (.rodata: messages, tables, panic locations)";
-  if (name.includes(" shim")) return "wasm-bindgen export shims (each export's Rust inlined into it)";
-  if (name.startsWith("import ")) return "imports (names of the JS functions the wasm calls)";
-  if (name.startsWith("export ")) return "exports (names)";
-  if (/^(type|table|elem|global|memory)\[|section|^code\[/.test(name)) return "module structure and unnamed code";
-  const path = name.replace(/^<+/, "").replace(/\[[0-9a-f]+\]/g, "").replace(/::h[0-9a-f]{16}$/, "");
-  const segments = path.split("::");
-  if (segments[0] === "idv_handoff") {
-    // The module of our function: `idv_handoff::web_url`, `idv_handoff::bindings::callback`.
-    const modules = segments.slice(0, -1);
-    const depth = modules[1] === "bindings" ? 3 : 2;
-    return modules.slice(0, depth).join("::");
-  }
-  const crate = segments.length > 1 ? segments[0].match(/^\w+/)?.[0] : undefined;
-  // `<str>::trim_ascii`, `<T as alloc::slice::…>`: methods of primitive and generic types.
-  if (/^(core|alloc|__rustc|str|char|bool|[iu](8|16|32|64|size)|[A-Z])$/.test(crate ?? "")) {
-    return "core/alloc (iterators, strings, Vec, UTF-8 lossy, panics)";
-  }
-  if (crate === "wasm_bindgen" || /^__(wbindgen|externref|wbg)/.test(name)) {
-    return "wasm-bindgen runtime";
-  }
-  return crate ?? "other";
+/** The kind of a `twiggy top` item of a wasm without a name section. */
+function kindOf(name) {
+  if (name.startsWith("code[")) return "code (function bodies)";
+  if (name.startsWith("data[")) return "data segments (strings, tables, panic locations)";
+  if (name.startsWith("import ")) return "import names (the glue's functions, as the module names them)";
+  if (name.startsWith("export ")) return "export names";
+  if (name.startsWith("custom section")) return `${name}`;
+  return "types, table, elements, globals, section headers";
 }
 
 /** Printable runs of at least `min` bytes in the wasm (mostly the data segments' strings). */
@@ -149,58 +235,48 @@ function table(rows) {
 }
 
 /**
- * Rebuilds the shipped wasm with its function names kept (wasm-bindgen, then wasm-opt with the
- * flags of scripts/wasm-opt.flags plus -g, then its short import and export names), so twiggy can name what it measures, and writes the
- * breakdown to `outFile`. Returns the summary by area.
+ * Where the bytes of the shipped .wasm go, written to `outFile`: by kind of item, the largest
+ * items and the longest strings. The shipped module has no name section, so functions show as
+ * code[N]: naming them needs the build rebuilt with names (wasm-bindgen --keep-debug on the
+ * cargo build's output), which this bench does not do (it never runs cargo): that breakdown by
+ * Rust module is for whoever builds the package. Returns the summary by kind, or { skipped }.
  */
-export function twiggyReport({ root, pkgDir, outFile }) {
-  const work = resolve(root, "target/bench/named");
-  mkdirSync(work, { recursive: true });
-  const release = resolve(root, "target/wasm32-unknown-unknown/release/idv_handoff.wasm");
-  execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", work, release]);
-  const named = join(work, "idv_handoff_bg.wasm");
-  execFileSync(resolve(root, "node_modules/.bin/wasm-opt"), [...WASM_OPT_FLAGS, "-g", named, "-o", named]);
-  execFileSync("node", [resolve(root, "scripts/minify-names.mjs"), named, join(work, "idv_handoff.js"), "--keep-names"]);
-  const twiggy = (...args) => execFileSync("twiggy", [...args, named], { encoding: "utf8", maxBuffer: 1 << 26 });
-
-  const items = JSON.parse(twiggy("top", "--format", "json"));
-  const nameSection = items.filter((i) => /subsection|custom section "name"/.test(i.name));
-  const nameBytes = nameSection.reduce((n, i) => n + i.shallow_size, 0);
-  const shipped = readFileSync(join(pkgDir, "idv_handoff_bg.wasm"));
-  const namedBytes = readFileSync(named).length;
-  const areas = new Map();
-  for (const item of items) {
-    if (nameSection.includes(item)) continue;
-    const area = areaOf(item.name);
-    areas.set(area, (areas.get(area) ?? 0) + item.shallow_size);
+export function twiggyReport({ pkgDir, outFile }) {
+  const wasmPath = join(pkgDir, "idv_handoff_bg.wasm");
+  const twiggy = (...args) => execFileSync("twiggy", [...args, wasmPath], { encoding: "utf8", maxBuffer: 1 << 26 });
+  let items;
+  try {
+    items = JSON.parse(twiggy("top", "--format", "json"));
+  } catch (e) {
+    return { skipped: `twiggy failed or is not installed (${String(e.message).split("\n")[0]})` };
   }
-  const codeBytes = [...areas.values()].reduce((a, b) => a + b, 0);
-  const byArea = [...areas].sort((a, b) => b[1] - a[1]).map(([area, bytes]) => ({ area, bytes }));
-  const pct = (n) => `${((100 * n) / codeBytes).toFixed(1)}%`;
-
-  const drift = namedBytes - nameBytes - shipped.length;
+  const shipped = readFileSync(wasmPath);
+  const kinds = new Map();
+  for (const item of items) kinds.set(kindOf(item.name), (kinds.get(kindOf(item.name)) ?? 0) + item.shallow_size);
+  const byKind = [...kinds].sort((a, b) => b[1] - a[1]).map(([kind, bytes]) => ({ kind, bytes }));
+  const pct = (n) => `${((100 * n) / shipped.length).toFixed(1)}%`;
+  const imports = items.filter((i) => i.name.startsWith("import "));
   const text = [
     "idv-handoff: where the wasm bytes go (written by `make bench`, bench/size.mjs)",
     "",
-    `Shipped pkg/idv_handoff_bg.wasm: ${shipped.length} bytes (gzip -9 ${compressedSizes(shipped).gzip}).`,
-    `Measured here: the same build with its function names kept (wasm-opt -g), ${namedBytes} bytes, of`,
-    `which ${nameBytes} are the name section; the rest differs from the shipped file by ${drift} bytes` +
-      (Math.abs(drift) > shipped.length / 100 ? " (over 1%: have the flags of scripts/build-pkg.sh changed?)." : "."),
-    "Shallow bytes, raw (before compression); the name section is left out of the shares.",
+    `Measured: ${wasmPath}, ${shipped.length} bytes (gzip -9 ${compressedSizes(shipped).gzip}).`,
+    "The shipped module has no name section, so functions are code[N]. Naming them needs the cargo",
+    "build's output run through wasm-bindgen --keep-debug, which `make bench` does not do (it never",
+    "runs cargo); twiggy on that build gives the breakdown by Rust module.",
+    "Shallow bytes, raw (before compression).",
     "",
-    "== By area",
-    table(byArea.map(({ area, bytes }) => [bytes, area, pct(bytes)])),
+    "== By kind",
+    table(byKind.map(({ kind, bytes }) => [bytes, kind, pct(bytes)])),
+    "",
+    `${imports.length} imports, their names ${imports.reduce((n, i) => n + i.shallow_size, 0)} bytes in all.`,
     "",
     "== twiggy top -n 40",
     twiggy("top", "-n", "40").trimEnd(),
-    "",
-    "== twiggy dominators -d 2 -r 60 (retained bytes: what each item keeps alive)",
-    twiggy("dominators", "-d", "2", "-r", "60").trimEnd(),
     "",
     "== Strings in the shipped wasm, longest first (at least 24 bytes; cut at 160)",
     ...strings(shipped, 24).map((s) => `${String(s.length).padStart(6)}  ${s.length > 160 ? `${s.slice(0, 157)}...` : s}`),
     "",
   ].join("\n");
   writeFileSync(outFile, text);
-  return { shippedBytes: shipped.length, byArea };
+  return { shippedBytes: shipped.length, byKind, importCount: imports.length };
 }

@@ -69,18 +69,18 @@ export interface ParamNames {
   reason?: string;
 }
 
-/** The fields every Callback has. */
+/** The fields every Callback has (a plain object: a field without a value is absent). */
 export interface CallbackFields {
   /** `[A-Za-z0-9._~-]{1,128}`. */
   sessionId: string;
   /** The status exactly as the provider sent it, e.g. "SUBMITTED" or "In Review". */
   rawStatus: string;
   /** Absent when the provider sent none, and always when the status is "success". */
-  reason: CallbackReason | undefined;
+  reason?: CallbackReason;
   /** The reason as sent: sanitised (letters, digits, space, `_ - .`; others become `_`), at most 64 characters. */
-  rawReason: string | undefined;
+  rawReason?: string;
   /** The `state` parameter, `[A-Za-z0-9._~-]{1,512}`, if present. */
-  state: string | undefined;
+  state?: string;
 }
 
 /**

@@ -90,23 +90,82 @@ impl Json {
     }
 }
 
-/// Appends `s` as a JSON string literal.
+/// Appends `s` as a JSON string literal: runs of characters that need no escape are copied
+/// whole.
 pub fn push_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(c as usize) >> 4]));
-                out.push(char::from(HEX[(c as usize) & 15]));
-            }
-            c => out.push(c),
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
         }
+        // Every byte that needs an escape is ASCII: the split falls between characters.
+        out.push_str(s.get(run..i).unwrap_or_default());
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
+}
+
+/// A JSON object written one named member at a time: how results reach JavaScript (one text,
+/// which the host's `JSON.parse` makes a plain object of).
+#[derive(Debug, Default)]
+pub struct ObjectWriter {
+    out: String,
+}
+
+impl ObjectWriter {
+    /// An empty object.
+    pub fn new() -> ObjectWriter {
+        ObjectWriter::default()
+    }
+
+    fn key(&mut self, key: &str) -> &mut String {
+        self.out.push(if self.out.is_empty() { '{' } else { ',' });
+        push_string(&mut self.out, key);
+        self.out.push(':');
+        &mut self.out
+    }
+
+    /// A string member.
+    pub fn string(&mut self, key: &str, value: &str) -> &mut ObjectWriter {
+        push_string(self.key(key), value);
+        self
+    }
+
+    /// A string member when there is a value; nothing otherwise (the key stays absent).
+    pub fn optional(&mut self, key: &str, value: Option<&str>) -> &mut ObjectWriter {
+        if let Some(value) = value {
+            self.string(key, value);
+        }
+        self
+    }
+
+    /// A member whose value is JSON text already (checked by the caller).
+    pub fn json(&mut self, key: &str, text: &str) -> &mut ObjectWriter {
+        self.key(key).push_str(text);
+        self
+    }
+
+    /// The object's text.
+    pub fn finish(&mut self) -> String {
+        if self.out.is_empty() {
+            self.out.push('{');
+        }
+        self.out.push('}');
+        core::mem::take(&mut self.out)
+    }
 }
 
 struct Reader<'a> {

@@ -1,4 +1,4 @@
-// Part 4 of `make bench`: requests/s and latency of the reference proxy worker's
+// Part 4 of `make bench`: requests/s, latency and CPU time per request of the reference proxy worker's
 // POST /api/idv/sessions (www/proxy/worker.js) in real workerd, against the local stand-in
 // provider (www/provider/worker.js), beside a bare pass-through worker (passthrough-worker.js)
 // forwarding the same requests to the same provider, in the same run, with autocannon on
@@ -9,9 +9,17 @@
 // a direct socket of its own (until 2026-11-22 the proxy was reached through Miniflare's entry
 // URL, which puts Miniflare's router worker in front of it: that hop alone cost it about 0.15x). They are configured as in `make demo`
 // (www/demo.mjs): the proxy and the pass-through get PROVIDER_URL and IDV_API_KEY; the
-// provider's rate limit and token balance are raised so that no request is refused.
+// provider's rate limit and token balance are raised so that no request is refused. The proxy
+// is bundled as wrangler bundles it: the `workerd` export condition (index.workerd.js), its .wasm
+// kept as a module beside it.
+//
+// CPU time per request: the workerd process's user + system CPU time (/proc/<pid>/stat) over a
+// run, divided by the requests it completed. That process runs the measured worker and the
+// provider it forwards to, and workerd's own HTTP handling, so the figure is the whole request's;
+// the proxy's own share is the difference from the pass-through's, measured the same way.
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +27,7 @@ import autocannon from "autocannon";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { median } from "../median.mjs";
+import { resolvePackageFrom } from "../pkg.mjs";
 
 const HOST = "127.0.0.1";
 const API_KEY = "bench-api-key";
@@ -57,8 +66,11 @@ function freePort() {
   });
 }
 
-/** Bundles the proxy as wrangler (and www/demo.mjs) would, its .wasm kept as a module beside it. */
-async function bundleProxy(workerPath, outDir, pkgDir) {
+/**
+ * Bundles the proxy as wrangler (and www/demo.mjs) would, its .wasm kept as a module beside it;
+ * `idv-handoff` resolved from `resolveDir` (the package measured: pkg.mjs).
+ */
+async function bundleProxy(workerPath, outDir, pkgDir, resolveDir) {
   mkdirSync(outDir, { recursive: true });
   await build({
     entryPoints: [workerPath],
@@ -68,6 +80,7 @@ async function bundleProxy(workerPath, outDir, pkgDir) {
     platform: "neutral",
     conditions: ["workerd", "worker", "browser"],
     external: ["*.wasm"],
+    plugins: [resolvePackageFrom(resolveDir)],
     logLevel: "warning",
   });
   copyFileSync(join(pkgDir, "idv_handoff_bg.wasm"), join(outDir, "idv_handoff_bg.wasm"));
@@ -75,7 +88,7 @@ async function bundleProxy(workerPath, outDir, pkgDir) {
 }
 
 /** Starts the three workers; resolves to the URLs of the two measured endpoints. */
-async function startWorkers({ root, pkgDir, workerPath }) {
+async function startWorkers({ root, pkgDir, resolveDir, workerPath }) {
   const providerPort = await freePort();
   const providerUrl = `http://${HOST}:${providerPort}`;
   const upstream = { PROVIDER_URL: providerUrl, IDV_API_KEY: API_KEY };
@@ -86,7 +99,7 @@ async function startWorkers({ root, pkgDir, workerPath }) {
       {
         name: "proxy",
         modules: true,
-        scriptPath: await bundleProxy(workerPath, resolve(root, "target/bench/edge"), pkgDir),
+        scriptPath: await bundleProxy(workerPath, resolve(root, "target/bench/edge"), pkgDir, resolveDir),
         modulesRules: [
           { type: "ESModule", include: ["**/*.js"] },
           { type: "CompiledWasm", include: ["**/*.wasm"] },
@@ -138,16 +151,57 @@ async function startWorkers({ root, pkgDir, workerPath }) {
   };
 }
 
-/** One bounded load run: autocannon's own figures. */
-async function load(url, seconds) {
+/** The unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS_PER_S = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** The workerd processes Miniflare started: children of this process named workerd. */
+function workerdPids() {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [, comm, rest] = stat.match(/^\d+ \((.*)\) (.*)$/s);
+      const ppid = Number(rest.split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith("workerd")) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** User + system CPU seconds the processes have used so far (all their threads). */
+function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    const rest = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+    ticks += Number(rest[11]) + Number(rest[12]); // utime, stime: fields 14 and 15
+  }
+  return ticks / CLOCK_TICKS_PER_S;
+}
+
+/** One bounded load run: autocannon's own figures, and the workerd CPU time per request. */
+async function load(url, seconds, pids = []) {
+  const cpuBefore = cpuSeconds(pids);
   const r = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: seconds,
     requests: [{ setupRequest: (req) => ({ ...req, ...request() }) }],
   });
+  const cpu = cpuSeconds(pids) - cpuBefore;
+  const completed = r.requests.total;
   return {
     requestsPerSecond: r.requests.average,
+    completed,
+    cpuMsPerRequest: pids.length && completed ? (cpu * 1000) / completed : undefined,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     ok: r["2xx"],
@@ -161,6 +215,7 @@ function summary(runs) {
     requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(runs.map((r) => r.p99Ms)),
+    cpuMsPerRequest: runs[0].cpuMsPerRequest === undefined ? undefined : median(runs.map((r) => r.cpuMsPerRequest)),
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
     errors: runs.reduce((n, r) => n + r.errors, 0),
     runs,
@@ -172,10 +227,11 @@ function summary(runs) {
  * saying why. A worker that does not create the session is reported as `{ error }`: a
  * benchmark of refusals would measure nothing useful.
  */
-export async function runEdge({ root, pkgDir, workerPath }) {
+export async function runEdge({ root, pkgDir, resolveDir, workerPath }) {
   const worker = relative(root, workerPath);
   if (!existsSync(workerPath)) return { skipped: "proxy worker not built yet", worker };
-  const { urls, dispose } = await startWorkers({ root, pkgDir, workerPath });
+  const { urls, dispose } = await startWorkers({ root, pkgDir, resolveDir, workerPath });
+  const pids = workerdPids();
   try {
     for (const [name, url] of Object.entries(urls)) {
       const res = await fetch(url, request());
@@ -184,21 +240,29 @@ export async function runEdge({ root, pkgDir, workerPath }) {
         return { error: `the ${name} worker answered ${res.status}: ${text.slice(0, 200)}`, worker };
       }
     }
-    for (const url of Object.values(urls)) await load(url, WARMUP_S);
+    for (const url of Object.values(urls)) await load(url, WARMUP_S, pids);
     const runs = { passthrough: [], proxy: [] };
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 ? ["proxy", "passthrough"] : ["passthrough", "proxy"];
-      for (const name of order) runs[name].push(await load(urls[name], RUN_S));
+      for (const name of order) runs[name].push(await load(urls[name], RUN_S, pids));
     }
     return {
       worker,
       connections: CONNECTIONS,
       secondsPerRun: RUN_S,
       rounds: ROUNDS,
+      cpu: pids.length
+        ? `workerd process (pid ${pids.join(", ")}) user+system CPU over each run / requests completed; it also runs the provider`
+        : "not measured: no workerd child process found",
       passthrough: summary(runs.passthrough),
       proxy: summary(runs.proxy),
       // Each round's two runs are back to back: their ratio is the least disturbed by drift.
       ratio: median(runs.proxy.map((r, i) => r.requestsPerSecond / runs.passthrough[i].requestsPerSecond)),
+      // The proxy's own CPU time per request: its runs' workerd CPU per request less the
+      // pass-through's in the same round.
+      extraCpuMsPerRequest: pids.length
+        ? median(runs.proxy.map((r, i) => r.cpuMsPerRequest - runs.passthrough[i].cpuMsPerRequest))
+        : undefined,
     };
   } finally {
     await dispose();

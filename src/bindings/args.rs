@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::host::{self, JsString};
+use super::host;
 use crate::error::Error;
 use crate::provider::Provider;
 
@@ -57,16 +57,13 @@ pub(super) const MAX_LIST_LEN: usize = 256;
 
 /// The string `value` holds, if it is a string of at most `max_len` UTF-16 units: `Ok(None)` for
 /// a longer one (its content never crosses), `Err(())` for anything that is not a string.
-fn bounded_string(value: &JsValue, max_len: usize) -> Result<Option<String>, ()> {
-    if !value.is_string() {
-        return Err(());
+pub(super) fn bounded_string(value: &JsValue, max_len: usize) -> Result<Option<String>, ()> {
+    // One host call in the common case; the type is asked only of a value it refused.
+    match super::short_string(value, max_len as u32) {
+        Some(text) => Ok(Some(text)),
+        None if value.is_string() => Ok(None),
+        None => Err(()),
     }
-    let units = value.unchecked_ref::<JsString>().length() as usize;
-    Ok(if units > max_len {
-        None
-    } else {
-        value.as_string()
-    })
 }
 
 /// A string argument of at most `max_len` UTF-16 units.
@@ -100,16 +97,11 @@ fn url_of(value: &JsValue) -> Option<JsValue> {
 
 /// Whether `value` is a plain object, one a function may take its options (or a request) from:
 /// made by `{…}` (or with a `null` prototype). Not `null`, a primitive, a function, an array, a
-/// `URL` or any other class's instance: those are mistakes a caller wants to hear about.
+/// `URL` or any other class's instance: those are mistakes a caller wants to hear about. (The
+/// test is one host call, `isPlainObject` in objects.js: `typeof` and `Object.getPrototypeOf`,
+/// whose Proxy trap may throw, meaning "not one".)
 pub(super) fn is_plain_object(value: &JsValue) -> bool {
-    if !value.is_object() {
-        return false;
-    }
-    // A Proxy's getPrototypeOf trap may throw: then it is not one.
-    match host::prototype_of(value) {
-        Ok(prototype) => prototype.is_null() || host::OBJECT_PROTOTYPE.with(|p| *p == prototype),
-        Err(_) => false,
-    }
+    super::is_plain_object(value)
 }
 
 /// An options argument: absent, or an object whose own enumerable keys are all known to the
@@ -120,10 +112,15 @@ pub(super) fn is_plain_object(value: &JsValue) -> bool {
 /// name them so, and the key read is the part after the last dot.
 pub(super) struct Options {
     object: JsValue,
-    /// Bit `i` is set when `known[i]` is one of the object's own keys.
-    given: u64,
+    /// Its own keys, as `Object.keys` gave them (each is read with the host's own string).
+    keys: Option<host::KeyList>,
+    /// For `known[i]`, 1 + its position in `keys`; 0 when the object does not have it.
+    given: [u8; MAX_OPTIONS],
     known: &'static [&'static str],
 }
+
+/// The most options a function takes.
+const MAX_OPTIONS: usize = 16;
 
 /// The key of an option named by its path: `status` of `params.status`.
 fn key_of(name: &str) -> &str {
@@ -139,10 +136,11 @@ impl Options {
         known: &'static [&'static str],
         field: &'static str,
     ) -> Result<Options, JsValue> {
-        debug_assert!(known.len() <= 64);
+        debug_assert!(known.len() <= MAX_OPTIONS);
         let mut options = Options {
             object: value.clone(),
-            given: 0,
+            keys: None,
+            given: [0; MAX_OPTIONS],
             known,
         };
         if value.is_undefined() || value.is_null() {
@@ -153,18 +151,14 @@ impl Options {
             return Err(invalid.into());
         }
         let keys = host::own_keys(value).map_err(|_| invalid)?;
-        let count = host::get(&keys, &JsValue::from_str("length"))
-            .ok()
-            .and_then(|n| n.as_f64())
-            .unwrap_or(0.0) as u32;
-        for i in 0..count {
-            let key = host::get_index(&keys, i).unwrap_or(JsValue::UNDEFINED);
-            let key = bounded_string(&key, MAX_OPTION_LEN).ok().flatten();
+        for i in 0..keys.length() {
+            let key = bounded_string(&keys.get(i), MAX_OPTION_LEN).ok().flatten();
             let position = key
                 .as_deref()
                 .and_then(|key| known.iter().position(|k| key_of(k) == key));
             match position {
-                Some(i) => options.given |= 1 << i,
+                // One of the known keys: it comes once, so `i` is below `known.len()`.
+                Some(k) => options.given[k] = i as u8 + 1,
                 // Its name, under the nested option's when there is one.
                 None => {
                     let mut name = String::new();
@@ -177,6 +171,7 @@ impl Options {
                 }
             }
         }
+        options.keys = Some(keys);
         Ok(options)
     }
 
@@ -186,13 +181,14 @@ impl Options {
     pub(super) fn value(&self, name: &'static str) -> Result<Option<JsValue>, Error> {
         let i = self.known.iter().position(|k| *k == name);
         debug_assert!(i.is_some(), "{name} is not a known option");
-        if i.is_none_or(|i| self.given & (1 << i) == 0) {
+        let (Some(keys), Some(&slot @ 1..)) = (&self.keys, i.and_then(|i| self.given.get(i)))
+        else {
             return Ok(None);
-        }
+        };
         // A getter may throw: that option is then refused, like any other bad value.
-        let value = host::get(&self.object, &JsValue::from_str(key_of(name)))
+        let value = host::get(&self.object, &keys.get(u32::from(slot) - 1))
             .map_err(|_| Error::InvalidOption { option: name })?;
-        Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+        Ok((!value.is_null_or_undefined()).then_some(value))
     }
 
     /// A string option of at most `max_len` UTF-16 units.

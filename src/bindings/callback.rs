@@ -6,11 +6,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args::{string_arg, Options, Url, UrlSearchParams, MAX_OPTION_LEN};
-use super::JsObject;
+use super::plain_object;
 use crate::callback::{
     self as core_callback, Callback, CallbackOptions, ParamNames, MAX_INPUT_LEN,
 };
 use crate::error::Error;
+use crate::json::ObjectWriter;
 use crate::provider::{Provider, Reason};
 
 /// The options of `parseCallback`.
@@ -33,12 +34,15 @@ pub fn parse_callback(input: JsValue, options: JsValue) -> Result<JsValue, JsVal
 /// query is the callback, never the fragment) or a `URLSearchParams` (serialised).
 fn callback_text(input: &JsValue) -> Result<String, Error> {
     const FIELD: &str = "input";
-    let text = if let Some(url) = input.dyn_ref::<Url>() {
+    // A string is the common case: it is looked at first.
+    let text = if input.is_string() {
+        input.clone()
+    } else if let Some(url) = input.dyn_ref::<Url>() {
         url.search().unwrap_or(JsValue::UNDEFINED)
     } else if let Some(params) = input.dyn_ref::<UrlSearchParams>() {
         params.serialize().unwrap_or(JsValue::UNDEFINED)
     } else {
-        input.clone()
+        return Err(Error::InvalidInput { field: FIELD });
     };
     // A string longer than MAX_INPUT_LEN UTF-16 units has more UTF-8 bytes than that too: it is
     // refused before it is copied. The core counts the bytes of the rest.
@@ -130,17 +134,17 @@ pub(super) fn callback_object_of(text: &str, options: &CallbackOptions) -> Resul
     )?))
 }
 
-/// The Callback: the same keys, in the same order, for every provider (`reason`, `rawReason`
-/// and `state` are `undefined` when absent).
+/// The Callback, a plain object: `provider`, `sessionId`, `status`, `rawStatus`, and `reason`,
+/// `rawReason` and `state` when there are any.
 fn callback_object(cb: &Callback) -> JsValue {
-    let object = JsObject::new();
-    object
-        .set("provider", cb.provider.as_str())
-        .set("sessionId", cb.session_id.as_str())
-        .set("status", &*cb.status_name())
-        .set("reason", cb.reason.map(Reason::as_str))
-        .set("rawStatus", cb.raw_status.as_str())
-        .set("rawReason", cb.raw_reason.as_deref())
-        .set("state", cb.state.as_deref());
-    object.into_value()
+    let text = ObjectWriter::new()
+        .string("provider", cb.provider.as_str())
+        .string("sessionId", &cb.session_id)
+        .string("status", &cb.status_name())
+        .optional("reason", cb.reason.map(Reason::as_str))
+        .string("rawStatus", &cb.raw_status)
+        .optional("rawReason", cb.raw_reason.as_deref())
+        .optional("state", cb.state.as_deref())
+        .finish();
+    plain_object(&text)
 }

@@ -17,13 +17,14 @@ extern "C" {
     pub(super) fn set(target: &JsValue, key: &str, value: &JsValue) -> bool;
     /// `Object.keys(object)`: its own enumerable string keys, an array.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    pub(super) fn own_keys(object: &JsValue) -> Result<JsValue, JsValue>;
-    /// `Object.getPrototypeOf(value)`, for an object.
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
-    pub(super) fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
-    /// `Object.prototype`.
-    #[wasm_bindgen(thread_local_v2, js_namespace = Object, js_name = prototype)]
-    pub(super) static OBJECT_PROTOTYPE: JsValue;
+    pub(super) fn own_keys(object: &JsValue) -> Result<KeyList, JsValue>;
+    /// The array `Object.keys` makes (a real array: reading it cannot throw).
+    #[wasm_bindgen(js_name = Array)]
+    pub(super) type KeyList;
+    #[wasm_bindgen(method, getter)]
+    pub(super) fn length(this: &KeyList) -> u32;
+    #[wasm_bindgen(method, indexing_getter)]
+    pub(super) fn get(this: &KeyList, index: u32) -> JsValue;
     /// `Array.isArray(value)`.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
     pub(super) fn is_array(value: &JsValue) -> bool;
@@ -50,11 +51,6 @@ extern "C" {
     #[wasm_bindgen(constructor, js_class = Array)]
     pub(super) fn new() -> PlainArray;
 
-    /// A string's `length`, in UTF-16 units (read before its content is copied).
-    #[wasm_bindgen(js_name = String)]
-    pub(super) type JsString;
-    #[wasm_bindgen(method, getter)]
-    pub(super) fn length(this: &JsString) -> u32;
 }
 
 /// The value at `index` of an array-like `target`.

@@ -19,6 +19,7 @@ pub use self::session::*;
 
 pub(crate) use self::args::canonical_url;
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
@@ -29,6 +30,15 @@ extern "C" {
     type IdvError;
     #[wasm_bindgen(constructor)]
     fn new(code: &str, message: &str, details: &JsValue) -> IdvError;
+
+    /// `value` if it is a string of at most `max_len` UTF-16 units (so that only such a string
+    /// is ever copied into wasm memory), else `None`.
+    #[wasm_bindgen(js_name = shortString)]
+    fn short_string(value: &JsValue, max_len: u32) -> Option<String>;
+
+    /// Whether `value` is a plain object: see [`args::is_plain_object`].
+    #[wasm_bindgen(js_name = isPlainObject)]
+    fn is_plain_object(value: &JsValue) -> bool;
 }
 
 /// Rust's default allocator on wasm32 (std's own), declared for the no_std build.
@@ -64,6 +74,14 @@ fn idv_error(error: Error, message: Option<&str>, field: Option<&str>) -> JsValu
         .set_opt("retryAfterMs", error.retry_after_ms());
     let message = message.unwrap_or(error.message());
     IdvError::new(error.code(), message, &details.0).into()
+}
+
+/// The plain object a result's JSON text (written by the core's `ObjectWriter`, with named
+/// members) stands for: one string crosses, and the host's JSON parser builds the object, several
+/// times faster than setting its properties one crossing at a time.
+fn plain_object(text: &str) -> JsValue {
+    // The core wrote the text: it is JSON.
+    host::json_parse(text).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// A plain JS object, built one named field at a time.

@@ -28,6 +28,25 @@ export class IdvError extends Error {
 IdvError.prototype.name = "IdvError";
 Object.defineProperty(IdvError.prototype, BRAND, { value: true });
 
+/** `value` if it is a string of at most `maxLength` UTF-16 units (src/bindings/args.rs). */
+export function shortString(value, maxLength) {
+  return typeof value === "string" && value.length <= maxLength ? value : undefined;
+}
+
+/**
+ * A plain object (made by `{…}`, or with a null prototype): what options and requests must be
+ * (src/bindings/args.rs). A Proxy whose getPrototypeOf trap throws is not one.
+ */
+export function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  try {
+    const prototype = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
+  } catch {
+    return false;
+  }
+}
+
 // beginHandoff and completeHandoff: the pending handoff is kept in sessionStorage (per tab) under
 // one key, as JSON, so a person can read it in devtools.
 const PENDING_KEY = "idv-handoff:pending";

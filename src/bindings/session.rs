@@ -10,11 +10,11 @@ use alloc::string::String;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::args::{is_plain_object, url_arg, AbortSignal, Options, MAX_OPTION_LEN};
+use super::args::{bounded_string, is_plain_object, url_arg, AbortSignal, Options, MAX_OPTION_LEN};
 use super::handoff::random_bytes;
-use super::{host, idv_error, JsObject};
+use super::{host, idv_error, plain_object, JsObject};
 use crate::error::Error;
-use crate::json::Json;
+use crate::json::{Json, ObjectWriter};
 use crate::provider::Provider;
 use crate::session::{
     bounded_message, field_name, is_date, is_idempotency_key, next_step, normalize_request,
@@ -62,16 +62,12 @@ fn request_body(request: &JsValue, provider: Provider, insecure: bool) -> Result
     // A cycle, a BigInt or a throwing getter or toJSON: not a request.
     let refused = Error::InvalidRequest { field: FIELD };
     let text = host::json_stringify(request).map_err(|_| refused)?;
-    if !text.is_string() {
-        return Err(refused.into());
-    }
-    if text.unchecked_ref::<host::JsString>().length() as usize > provider.max_request_bytes() {
-        return Err(Error::InputTooLong { field: FIELD }.into());
-    }
-    let text = text.as_string().unwrap_or_default();
-    if text.len() > provider.max_request_bytes() {
-        return Err(Error::InputTooLong { field: FIELD }.into());
-    }
+    let text = match bounded_string(&text, provider.max_request_bytes()) {
+        Ok(Some(text)) if text.len() <= provider.max_request_bytes() => text,
+        Ok(_) => return Err(Error::InputTooLong { field: FIELD }.into()),
+        // `undefined`: a toJSON that returns nothing.
+        Err(()) => return Err(refused.into()),
+    };
     let json = Json::parse(&text).ok_or(refused)?;
     normalize_request(provider, &json, insecure).map_err(|error| match (error, &json) {
         (Error::UnknownField { index }, Json::Object(members)) => {
@@ -280,25 +276,25 @@ fn session_of_answer(
     let invalid = Error::InvalidResponse { status };
     let answer = Json::parse(text).ok_or(invalid)?;
     let session = session_from_json(provider, &answer, status, allow_insecure_localhost)?;
-    // The core read the text as strict JSON: the host's parser takes it too.
-    let raw = host::json_parse(text).map_err(|_| invalid)?;
-    let object = JsObject::new();
+    let mut object = ObjectWriter::new();
     object
-        .set("id", session.id.as_str())
-        .set("sessionUrl", session.session_url.as_str())
-        .set_opt("externalId", session.external_id.as_deref());
+        .string("id", &session.id)
+        .string("sessionUrl", &session.session_url)
+        .optional("externalId", session.external_id.as_deref());
     if provider == Provider::Deepidv {
-        let links = host::get(&raw, &JsValue::from_str("links"))
-            .ok()
-            .filter(|links| !links.is_undefined() && !links.is_null())
-            .unwrap_or_else(|| host::PlainArray::new().into());
-        object.set("links", links);
+        let links = answer.get("links").filter(|links| **links != Json::Null);
+        object.json(
+            "links",
+            &links.map_or_else(|| String::from("[]"), Json::to_text),
+        );
     }
-    object
-        .set_opt("expiresAt", session.expires_at.as_deref())
-        .set_opt("qrCodeDataUrl", session.qr_code_data_url.as_deref())
-        .set("raw", raw);
-    Ok(object.into_value())
+    // The answer as it came: the strict reader took it, so it is one JSON value.
+    let text = object
+        .optional("expiresAt", session.expires_at.as_deref())
+        .optional("qrCodeDataUrl", session.qr_code_data_url.as_deref())
+        .json("raw", text)
+        .finish();
+    Ok(plain_object(&text))
 }
 
 /// A 400 keeps the server's own message (bounded) and the field it names, when it is one of

@@ -15,9 +15,8 @@ const MB = 1 << 20;
 const handoff = (href) => `${SESSION}?redirect_url=${new URLSearchParams({ u: href }).toString().slice(2)}`;
 const PERSON = { firstName: "Jane", lastName: "Doe", email: "jane@example.com", phone: "+15551234567" };
 const BODY = { first_name: "Jane", last_name: "Doe", email: "jane@example.com", phone: "+15551234567" };
-const callback = (sessionId, status = "success", extra = {}) => ({
-  provider: "deepidv", sessionId, status, reason: undefined, rawStatus: status, rawReason: undefined, state: undefined, ...extra,
-});
+// reason, rawReason and state are absent when the callback has none.
+const callback = (sessionId, status = "success", extra = {}) => ({ provider: "deepidv", sessionId, status, rawStatus: status, ...extra });
 
 /** The redirect URL `url`, checked against the allowlist `ORIGINS` unless `origins` says otherwise. */
 const redirect = (url, origins = ORIGINS) => () =>
