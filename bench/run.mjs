@@ -178,7 +178,7 @@ function edgeRows(edge) {
   const rows = [
     [
       part,
-      `workerd: POST /api/idv/sessions req/s, ${edge.connections} conns, ${edge.rounds} x ${edge.secondsPerRun} s each`,
+      `workerd: POST /api/idv/sessions through createIdvHandler (Durable Object store) req/s, ${edge.connections} conns, ${edge.rounds} x ${edge.secondsPerRun} s each`,
       `${int(proxy.requestsPerSecond)}${failures(proxy)}`,
       `pass-through ${int(passthrough.requestsPerSecond)}${failures(passthrough)}`,
       ratio(edge.ratio),
@@ -186,6 +186,17 @@ function edgeRows(edge) {
     ],
     [part, "  p50 / p99 latency", `${proxy.p50Ms} / ${proxy.p99Ms} ms`, `pass-through ${passthrough.p50Ms} / ${passthrough.p99Ms} ms`],
   ];
+  const memory = edge.proxyMemory;
+  if (memory) {
+    rows.push([
+      part,
+      "  the same, idempotency records in memory (memoryStore), req/s",
+      `${int(memory.requestsPerSecond)}${failures(memory)}`,
+      `pass-through ${int(passthrough.requestsPerSecond)}`,
+      ratio(edge.ratioMemory),
+      `>= ${min}x (${goal}x): ${verdict(edge.ratioMemory >= min)}`,
+    ]);
+  }
   if (proxy.cpuMsPerRequest !== undefined) {
     rows.push([
       part,
@@ -194,6 +205,15 @@ function edgeRows(edge) {
       `pass-through ${passthrough.cpuMsPerRequest.toFixed(3)} ms`,
       `proxy's own +${edge.extraCpuMsPerRequest.toFixed(3)} ms`,
     ]);
+    if (memory) {
+      rows.push([
+        part,
+        "  CPU per request, memoryStore",
+        `${memory.cpuMsPerRequest.toFixed(3)} ms`,
+        `pass-through ${passthrough.cpuMsPerRequest.toFixed(3)} ms`,
+        `proxy's own +${edge.extraCpuMsPerRequestMemory.toFixed(3)} ms`,
+      ]);
+    }
   } else {
     rows.push([part, "  CPU per request", edge.cpu]);
   }

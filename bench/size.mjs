@@ -17,6 +17,8 @@ export const BROWSER_IMPORTS = [
   "beginHandoff",
   "completeHandoff",
   "normalizeSessionRequest",
+  "awaitResult",
+  "openHandoffWindow",
 ];
 const BROWSER_ENTRY = `import { ${BROWSER_IMPORTS.join(", ")} } from "idv-handoff";\nexport { ${BROWSER_IMPORTS.join(", ")} };\n`;
 

@@ -21,8 +21,9 @@ export type IdvErrorCode =
   | "missing_session_id" | "invalid_session_id" | "session_mismatch"
   | "missing_status" | "invalid_status" | "invalid_state" | "state_mismatch"
   | "invalid_url" | "insecure_url" | "credentials_in_url" | "suspicious_url"
-  | "redirect_origin_not_allowed" | "session_host_not_allowed"
-  | "no_pending_handoff" | "handoff_expired" | "storage_unavailable" | "session_expired"
+  | "redirect_origin_not_allowed" | "session_host_not_allowed" | "return_url_not_allowed" | "session_not_found"
+  | "origin_not_allowed" | "not_found"
+  | "no_pending_handoff" | "handoff_replayed" | "handoff_expired" | "storage_unavailable" | "session_expired"
   | "invalid_request" | "unauthorized" | "payment_required" | "workflow_not_found"
   | "idempotency_conflict" | "rate_limited" | "upstream_error" | "network_error" | "timeout"
   | "aborted" | "invalid_response" | "internal_error";
@@ -44,6 +45,8 @@ export class IdvError extends Error {
   readonly status?: number;
   /** How long the server asked to wait (`rate_limited`), when it said. */
   readonly retryAfterMs?: number;
+  /** With `reportAll`: every problem of the request, the first of which is this error's own. */
+  readonly errors?: readonly { code: IdvErrorCode; field?: string; message: string }[];
 }
 
 /** Options of `parseCallback`. */
@@ -132,6 +135,8 @@ export interface ReturnUrlOptions {
   allowedRedirectOrigins?: readonly string[];
   /** Development only: also accept http://localhost and http://127.0.0.1. */
   allowInsecureLocalhost?: boolean;
+  /** Custom URL schemes your mobile app registers (e.g. ["myapp"]): `myapp://verified` is then a return URL. */
+  allowedAppSchemes?: readonly string[];
 }
 
 /** Options of `beginHandoff`: those of `buildHandoffUrl` except `state`, which it makes (deepidv). */
@@ -241,6 +246,14 @@ export interface NormalizeSessionRequestOptions {
   provider?: Provider;
   /** Development only: accept an http://localhost or http://127.0.0.1 redirect URL. */
   allowInsecureLocalhost?: boolean;
+  /**
+   * Didit: custom URL schemes your mobile app registers (e.g. ["myapp"]), which a `callback`
+   * may use ("Custom URL schemes (e.g. myapp://) are supported for mobile callbacks"). None by
+   * default; a scheme a browser would run is refused.
+   */
+  allowedAppSchemes?: readonly string[];
+  /** Report every invalid field: the IdvError's `errors` lists them all (a form can show each). */
+  reportAll?: boolean;
 }
 
 /** Options of `createSession`. */
@@ -275,6 +288,12 @@ export interface Session {
   expiresAt?: string;
   /** Verifa: a QR code of the hosted page, a `data:image/png;base64,` URL. */
   qrCodeDataUrl?: string;
+  /**
+   * Didit: the return URL the session holds (its `callback`), https. A create for a
+   * `vendor_data` that has an unfinished session returns that session, with the callback it was
+   * created with: hand off with this one (`beginHandoff(..., { returnUrl: session.returnUrl })`).
+   */
+  returnUrl?: string;
   /** The provider's answer, as sent. */
   raw: Record<string, unknown>;
 }
@@ -289,6 +308,68 @@ export function createSession(
   request: SessionRequest | DiditSessionRequest | VerifaSessionRequest,
   options?: CreateSessionOptions,
 ): Promise<Session>;
+
+/**
+ * The server half's status route answer (`GET /api/idv/sessions/:id`): the provider's own
+ * status, authoritative.
+ */
+export interface Summary {
+  provider: Provider;
+  /** The session id. */
+  id: string;
+  /** The provider's status word in snake_case (deepidv "pending", Didit "in_review", …). */
+  status: string;
+  /** True once the person's part is over and the provider will not change the status by itself. */
+  final: boolean;
+  /** The provider's reason, where it gives one (Verifa `failure_reason`). */
+  reason?: string;
+  /** The provider's answer, as sent. */
+  raw: unknown;
+}
+
+/** Options of `awaitResult`. */
+export interface AwaitResultOptions {
+  /** How long to poll, in ms (default 90 000, at most a day); then the last summary is the answer. */
+  timeoutMs?: number;
+  /** Aborts promptly: the promise rejects with an IdvError "aborted". */
+  signal?: AbortSignal;
+  /** Called with every summary read, final or not. */
+  onUpdate?: (summary: Summary) => void;
+  /** Development only: accept an http:// status URL on loopback (localhost, 127.0.0.1, [::1]). */
+  allowInsecureProxy?: boolean;
+}
+
+/**
+ * Reads the server half's status route until the provider's decision is final, and resolves with
+ * that summary: at once, then after about 1.5 s, growing by half each time to at most 10 s (with
+ * jitter); `Retry-After` honoured on 429 and 503, 5xx and network failures retried. When
+ * `timeoutMs` passes first it resolves with the last summary (`final: false`, e.g. a manual
+ * review), never rejecting for time; it rejects only when no summary ever came (the last
+ * failure: "network_error", "upstream_error", "rate_limited"), on "session_not_found" (404),
+ * "invalid_session_id" (400), "unauthorized" (401), "origin_not_allowed" (403),
+ * "invalid_response", or "aborted".
+ */
+export function awaitResult(statusUrl: string | URL, options?: AwaitResultOptions): Promise<Summary>;
+
+/** A tab opened by `openHandoffWindow`. */
+export interface HandoffWindow {
+  /** Whether the new tab is open (false when the browser blocked it or it was closed). */
+  readonly opened: boolean;
+  /**
+   * Sends the new tab to `url` (https, or a path of this site such as the server half's start
+   * route), moving this tab's pending handoff (`beginHandoff`) into it; when the tab was blocked
+   * or closed, this tab goes instead. Returns which one went.
+   */
+  navigate(url: string | URL): "new-tab" | "same-tab";
+  /** Closes the new tab (the session could not be created). */
+  close(): void;
+}
+
+/**
+ * Browser only: call it in the click handler before any `await` (Safari blocks windows opened
+ * later), then create the session and `navigate` it to the hosted page. Falls back to this tab.
+ */
+export function openHandoffWindow(): HandoffWindow;
 
 /**
  * Parses and validates the query a provider appends to the return URL. The result is a hint,

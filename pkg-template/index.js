@@ -7,10 +7,8 @@
 import "./host.js";
 import { initSync } from "./idv_handoff.js";
 import wasmText from "./idv_handoff_bg.wasm.js";
+import { bytesOf } from "./wasm-text.js";
 
-// One character per byte (scripts/inline-wasm.mjs).
-const wasmBytes = new Uint8Array(wasmText.length);
-for (let i = 0; i < wasmBytes.length; i++) wasmBytes[i] = wasmText.charCodeAt(i);
-initSync({ module: new WebAssembly.Module(wasmBytes) });
+initSync({ module: new WebAssembly.Module(bytesOf(wasmText)) });
 
 export * from "./api.js";

@@ -13,6 +13,7 @@ cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --target $WASM -- -D warnings
 cargo clippy --lib --target $WASM --no-default-features -- -D warnings
+cargo clippy --lib --target $WASM --no-default-features --features server -- -D warnings
 
 step "native core (cargo test)"
 cargo test

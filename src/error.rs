@@ -70,8 +70,20 @@ pub enum Error {
     RedirectOriginNotAllowed,
     /// The session URL's host is not one of `allowedSessionHosts`.
     SessionHostNotAllowed,
+    /// The server half: the request's return URL is not one of its `returnUrls` (same origin
+    /// and path); a session could otherwise send the person anywhere afterwards.
+    ReturnUrlNotAllowed,
+    /// The server half: the provider does not know the session (its read answered 404).
+    SessionNotFound,
+    /// The server half: a browser on an origin it was not configured with called its JSON routes.
+    OriginNotAllowed,
+    /// The server half: no route at this path and method.
+    RouteNotFound,
     /// `completeHandoff` found no handoff started in this tab (confirm server-side instead).
     NoPendingHandoff,
+    /// The return was already used in this browser: the handoff it ends was completed here
+    /// before (a replay, or a reload of the return URL).
+    HandoffReplayed,
     /// The pending handoff is older than `maxAgeMs`.
     HandoffExpired,
     /// `sessionStorage` (or `crypto`) is not available: not a browser, or storage is disabled.
@@ -89,18 +101,22 @@ pub enum Error {
         /// Its position among the request's own keys (the bindings report its name).
         index: u16,
     },
-    /// HTTP 400 from the proxy: the provider refused the request body.
+    /// HTTP 400 (or Verifa's 422) from the proxy: the provider refused the request body.
     BadRequest {
         /// The field the server named, if it is one of the request's fields.
         field: Option<&'static str>,
+        /// The HTTP status.
+        status: u16,
     },
     /// HTTP 401: the proxy's API key is missing or invalid.
     Unauthorized,
     /// HTTP 402: the provider account's token balance is spent.
     PaymentRequired,
-    /// HTTP 404: the workflow id is unknown to the provider.
+    /// HTTP 404 from deepidv: the workflow id is unknown to it.
     WorkflowNotFound,
-    /// HTTP 422: the Idempotency-Key was used before with another body.
+    /// The Idempotency-Key was used before with another body: the server half's 422 with its
+    /// code `idempotency_conflict`. (A bare 422 from Verifa is its generic "Unprocessable Entity
+    /// Error", 004, which a reused key also gets: `invalid_request` with status 422.)
     IdempotencyConflict,
     /// HTTP 429 after the retries: rate limited.
     RateLimited {
@@ -151,7 +167,12 @@ impl Error {
             Error::SuspiciousUrl { .. } => "suspicious_url",
             Error::RedirectOriginNotAllowed => "redirect_origin_not_allowed",
             Error::SessionHostNotAllowed => "session_host_not_allowed",
+            Error::ReturnUrlNotAllowed => "return_url_not_allowed",
+            Error::SessionNotFound => "session_not_found",
+            Error::OriginNotAllowed => "origin_not_allowed",
+            Error::RouteNotFound => "not_found",
             Error::NoPendingHandoff => "no_pending_handoff",
+            Error::HandoffReplayed => "handoff_replayed",
             Error::HandoffExpired => "handoff_expired",
             Error::StorageUnavailable => "storage_unavailable",
             Error::SessionExpired => "session_expired",
@@ -193,7 +214,12 @@ impl Error {
             Error::SuspiciousUrl { .. } => "the URL is not in canonical form (whitespace, backslashes, controls or other repairs)",
             Error::RedirectOriginNotAllowed => "the redirect URL's origin is not in allowedRedirectOrigins",
             Error::SessionHostNotAllowed => "the session URL's host is not in allowedSessionHosts",
+            Error::ReturnUrlNotAllowed => "the return URL is not one this proxy was configured with",
+            Error::SessionNotFound => "the provider does not know this session",
+            Error::OriginNotAllowed => "this origin may not call the verification API",
+            Error::RouteNotFound => "no such route",
             Error::NoPendingHandoff => "no handoff was started in this tab; confirm the session server-side",
+            Error::HandoffReplayed => "this return was already used in this browser",
             Error::HandoffExpired => "the handoff started too long ago",
             Error::StorageUnavailable => "sessionStorage is not available here",
             Error::SessionExpired => "the session has expired: create a new one",
@@ -233,7 +259,7 @@ impl Error {
             | Error::CredentialsInUrl { field }
             | Error::SuspiciousUrl { field }
             | Error::InvalidRequest { field } => Some(field),
-            Error::BadRequest { field } => field,
+            Error::BadRequest { field, .. } => field,
             _ => None,
         }
     }
@@ -241,7 +267,7 @@ impl Error {
     /// The HTTP status the error comes from, where it comes from one.
     pub const fn status(self) -> Option<u16> {
         match self {
-            Error::BadRequest { .. } => Some(400),
+            Error::BadRequest { status, .. } => Some(status),
             Error::Unauthorized => Some(401),
             Error::PaymentRequired => Some(402),
             Error::WorkflowNotFound => Some(404),
@@ -281,13 +307,21 @@ impl Error {
         Error::SuspiciousUrl { field: "" },
         Error::RedirectOriginNotAllowed,
         Error::SessionHostNotAllowed,
+        Error::ReturnUrlNotAllowed,
+        Error::SessionNotFound,
+        Error::OriginNotAllowed,
+        Error::RouteNotFound,
         Error::NoPendingHandoff,
+        Error::HandoffReplayed,
         Error::HandoffExpired,
         Error::StorageUnavailable,
         Error::SessionExpired,
         Error::InvalidRequest { field: "" },
         Error::UnknownField { index: 0 },
-        Error::BadRequest { field: None },
+        Error::BadRequest {
+            field: None,
+            status: 400,
+        },
         Error::Unauthorized,
         Error::PaymentRequired,
         Error::WorkflowNotFound,

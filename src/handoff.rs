@@ -7,6 +7,7 @@ use crate::callback::{is_token, MAX_STATE_LEN};
 use crate::error::Error;
 use crate::provider::is_didit_language;
 use crate::query::edit_query;
+use crate::session::is_app_url;
 use crate::time::rfc3339_ms;
 use crate::web_url::{
     canonical_host, canonical_origin, parse_strict, HttpAllowed, ParsedUrl, UrlParts,
@@ -52,6 +53,7 @@ pub fn build_handoff_url(session_url: &str, options: &HandoffOptions) -> Result<
         options.state,
         options.allowed_redirect_origins,
         options.allow_insecure_localhost,
+        &[],
     )?;
     Ok(with_return_url(&session_href, &return_url))
 }
@@ -97,29 +99,36 @@ pub fn build_hosted_url(
 
 /// Checks a return URL and returns it canonical, with `state` as its `state` parameter
 /// (replacing one already there). deepidv gets it inside the hosted URL; Didit (`callback`)
-/// and Verifa (`redirect_url`) take it when the session is created.
+/// and Verifa (`redirect_url`) take it when the session is created. A URL of one of
+/// `app_schemes` (a mobile app's `myapp://…`, which Didit supports) is taken as written, with
+/// the state put on it the same way; the origin allowlist is for web URLs.
 pub fn build_return_url(
     redirect_url: &str,
     state: Option<&str>,
     allowed_redirect_origins: Option<&[String]>,
     allow_insecure_localhost: bool,
+    app_schemes: &[String],
 ) -> Result<String, Error> {
-    let redirect = parse_strict(
-        redirect_url,
-        "redirectUrl",
-        HttpAllowed::localhost_if(allow_insecure_localhost),
-    )?;
-    if let Some(allowed) = allowed_redirect_origins {
-        if !listed(
-            allowed,
-            canonical_origin,
-            "allowedRedirectOrigins",
-            redirect.origin(),
-        )? {
-            return Err(Error::RedirectOriginNotAllowed);
+    let href = if is_app_url(redirect_url, app_schemes) {
+        String::from(redirect_url)
+    } else {
+        let redirect = parse_strict(
+            redirect_url,
+            "redirectUrl",
+            HttpAllowed::localhost_if(allow_insecure_localhost),
+        )?;
+        if let Some(allowed) = allowed_redirect_origins {
+            if !listed(
+                allowed,
+                canonical_origin,
+                "allowedRedirectOrigins",
+                redirect.origin(),
+            )? {
+                return Err(Error::RedirectOriginNotAllowed);
+            }
         }
-    }
-    let href = redirect.into_href();
+        redirect.into_href()
+    };
     match state {
         Some(state) if is_token(state, MAX_STATE_LEN) => Ok(edit_query(
             &href,

@@ -33,6 +33,8 @@ pub mod handoff;
 pub mod json;
 pub mod provider;
 pub mod query;
+pub mod result;
+pub mod server;
 pub mod session;
 pub mod time;
 pub mod web_url;

@@ -1,6 +1,8 @@
-//! Providers and their documented vocabularies: the one table of names, statuses and reasons.
-//!
-//! Sources: `shared/seeds/000_*`..`002_*` (deepidv), `003_*` (Didit).
+//! Providers: the one table of what the module knows of each: names, statuses and reasons,
+//! their APIs (base URL, paths, the API key's header), their session statuses and which are
+//! final. Each fact is from the documents (`shared/seeds/000_*`..`002_*` deepidv, `003_*` Didit,
+//! `004_*` Verifa) or, where they are silent, an assumption marked [`Source::Assumed`], listed
+//! in README's "Beyond the documents" and overridable in the server half's options.
 
 /// An identity verification provider whose hosted flow the module knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,13 @@ impl Provider {
         }
     }
 
+    /// Whether the provider documents idempotent creates: only Verifa ("Idempotency-Key …
+    /// Cached for 24 hours. Sending the same key with different parameters returns 422", 004).
+    /// deepidv and Didit document none: every create is a session, and costs a token.
+    pub const fn documents_idempotency(self) -> bool {
+        matches!(self, Provider::Verifa)
+    }
+
     /// Every provider.
     pub const ALL: &'static [Provider] = &[Provider::Deepidv, Provider::Didit, Provider::Verifa];
 
@@ -46,6 +55,122 @@ impl Provider {
             "didit" => Some(Provider::Didit),
             "verifa" => Some(Provider::Verifa),
             _ => None,
+        }
+    }
+}
+
+/// Where a fact about a provider comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A provider document says so (the seed file's number).
+    Documented(&'static str),
+    /// The documents are silent: the module assumes it (README, "Beyond the documents").
+    Assumed,
+}
+
+/// A provider's API, as the server half calls it.
+#[derive(Debug, Clone, Copy)]
+pub struct Api {
+    /// The base URL of its API, when its documents give one.
+    pub base_url: Option<(&'static str, Source)>,
+    /// The path that creates a session (POST).
+    pub create_path: (&'static str, Source),
+    /// The path that reads a session (GET): the text before and after its id.
+    pub session_path: ((&'static str, &'static str), Source),
+    /// The header that carries the API key.
+    pub key_header: &'static str,
+    /// Request headers the browser may send that are forwarded to the provider.
+    pub forwarded_headers: &'static [&'static str],
+    /// Where the session's status is in its answer: a member path.
+    pub status_member: (&'static [&'static str], Source),
+    /// Where a reason for the status is, when the provider gives one.
+    pub reason_member: Option<(&'static [&'static str], Source)>,
+    /// The session statuses: the provider's word, and whether it is final (the person's part is
+    /// over and the provider will not change it by itself).
+    pub statuses: (&'static [(&'static str, bool)], Source),
+}
+
+/// deepidv: `POST https://api.deepidv.com/v1/sessions` with `x-api-key` (000); a session's
+/// record holds `status` ∈ PENDING, SUBMITTED, VERIFIED, REJECTED, VOIDED (002: PENDING and
+/// SUBMITTED are managed by the API, the others set by you). The REST path of the guide's
+/// `client.sessions.retrieve(id)` is not in the documents.
+const DEEPIDV_API: Api = Api {
+    base_url: Some(("https://api.deepidv.com", Source::Documented("000"))),
+    create_path: ("/v1/sessions", Source::Documented("000")),
+    session_path: (("/v1/sessions/", ""), Source::Assumed),
+    key_header: "x-api-key",
+    forwarded_headers: &[],
+    status_member: (&["sessionRecord", "status"], Source::Documented("002")),
+    reason_member: None,
+    statuses: (
+        &[
+            ("PENDING", false),
+            ("SUBMITTED", true),
+            ("VERIFIED", true),
+            ("REJECTED", true),
+            ("VOIDED", true),
+        ],
+        Source::Documented("002"),
+    ),
+};
+
+/// Didit: `POST https://verification.didit.me/v3/session/` with `x-api-key`, and "GET
+/// /v3/session/{sessionId}/decision/" (003). The decision's body is not documented: its
+/// `status` is assumed to be the session's, in the session's vocabulary (003, ten statuses).
+const DIDIT_API: Api = Api {
+    base_url: Some(("https://verification.didit.me", Source::Documented("003"))),
+    create_path: ("/v3/session/", Source::Documented("003")),
+    session_path: (("/v3/session/", "/decision/"), Source::Documented("003")),
+    key_header: "x-api-key",
+    forwarded_headers: &[],
+    status_member: (&["status"], Source::Assumed),
+    reason_member: None,
+    statuses: (
+        &[
+            ("Not Started", false),
+            ("In Progress", false),
+            ("Approved", true),
+            ("Declined", true),
+            ("In Review", false),
+            ("Expired", true),
+            ("Abandoned", true),
+            ("Kyc Expired", true),
+            ("Resubmitted", false),
+            ("Awaiting User", false),
+        ],
+        Source::Documented("003"),
+    ),
+};
+
+/// Verifa: its create takes `X-API-Key`, `Idempotency-Key` and `Verifa-Version` (004); its base
+/// URL, paths, status words and failure reason are not documented.
+const VERIFA_API: Api = Api {
+    base_url: None,
+    create_path: ("/v1/sessions", Source::Assumed),
+    session_path: (("/v1/sessions/", ""), Source::Assumed),
+    key_header: "X-API-Key",
+    forwarded_headers: &["Idempotency-Key", "Verifa-Version"],
+    status_member: (&["status"], Source::Documented("004")),
+    reason_member: Some((&["failure_reason"], Source::Assumed)),
+    statuses: (
+        &[
+            ("created", false),
+            ("completed", true),
+            ("failed", true),
+            ("cancelled", true),
+            ("expired", true),
+        ],
+        Source::Assumed,
+    ),
+};
+
+impl Provider {
+    /// The provider's API.
+    pub const fn api(self) -> &'static Api {
+        match self {
+            Provider::Deepidv => &DEEPIDV_API,
+            Provider::Didit => &DIDIT_API,
+            Provider::Verifa => &VERIFA_API,
         }
     }
 }

@@ -58,7 +58,9 @@ pub fn decode(s: &str) -> String {
 /// Extracts the query from a full URL, a query string with or without `?`.
 ///
 /// A string that starts with a URL scheme is a URL: its query runs from the first `?` to the
-/// fragment. Anything else is a query string, taken whole as `URLSearchParams` would.
+/// fragment, as the URL parser reads it (`URL.search`), so a `?` inside the fragment starts no
+/// query: `https://app/done#?session_id=x` has none. Anything else is a query string, taken
+/// whole as `URLSearchParams` would.
 pub fn query_of(input: &str) -> &str {
     if let Some(query) = input.strip_prefix('?') {
         return query;
@@ -66,10 +68,10 @@ pub fn query_of(input: &str) -> &str {
     if !starts_with_scheme(input) {
         return input;
     }
-    match input.split_once('?') {
-        Some((_, rest)) => rest.split_once('#').map_or(rest, |(query, _)| query),
-        None => "",
-    }
+    let before_fragment = input.split_once('#').map_or(input, |(before, _)| before);
+    before_fragment
+        .split_once('?')
+        .map_or("", |(_, query)| query)
 }
 
 /// RFC 3986 `scheme ":"` at the start: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
@@ -224,6 +226,13 @@ mod tests {
                 "https://app.example/return?session_id=a#frag",
                 "session_id=a",
             ),
+            // The query is the URL's own: a `?` in the fragment is the fragment's.
+            (
+                "https://app.example/return#?session_id=a&status=success",
+                "",
+            ),
+            ("https://app.example/return?x=1#?session_id=a", "x=1"),
+            ("https://app.example/return#frag?x", ""),
             ("https://app.example/return", ""),
             ("?session_id=a", "session_id=a"),
             ("session_id=a&status=failed", "session_id=a&status=failed"),

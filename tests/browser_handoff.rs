@@ -132,9 +132,12 @@ fn begin_then_complete_returns_the_callback_once() {
     assert_eq!(text(&cb, "state").as_deref(), Some(state.as_str()));
     // The callback left the address bar; the rest of the URL stayed.
     assert!(href().ends_with("?keep=1#h"), "{}", href());
-    // One use: the record is gone, and the same callback again is refused.
+    // One use: the record is gone, and the same callback again is a replay.
     assert_eq!(storage().get_item(PENDING_KEY).unwrap(), None);
     arrive_with(&format!("?session_id=abc&status=failed&state={state}"));
+    assert_eq!(complete(&[]).unwrap_err(), "handoff_replayed");
+    // A return with another state, in a tab with nothing pending: another device's.
+    arrive_with("?session_id=abc&status=failed&state=another-device-state");
     assert_eq!(complete(&[]).unwrap_err(), "no_pending_handoff");
 }
 
@@ -232,8 +235,9 @@ fn begin_refuses_a_caller_state_and_bad_options() {
 #[wasm_bindgen_test]
 fn didit_begin_takes_the_state_of_the_creation_time_return_url() {
     let state = create_state().unwrap();
+    // This page's URL without its query or fragment (the test runner puts one on it).
     let here = href();
-    let base = here.split('?').next().unwrap();
+    let base = here.split(['?', '#']).next().unwrap();
     let return_url = format!("{base}?state={state}");
     let options = object(&[
         ("provider", "didit".into()),

@@ -158,22 +158,29 @@ fn return_urls_for_providers_that_take_them_at_creation() {
             "https://YourApp.com/done?x=1&state=old",
             Some(&state),
             None,
-            false
+            false,
+            &[]
         )
         .unwrap(),
         format!("https://yourapp.com/done?x=1&state={state}")
     );
     assert_eq!(
-        build_return_url("https://yourapp.com/done", None, None, false).unwrap(),
+        build_return_url("https://yourapp.com/done", None, None, false, &[]).unwrap(),
         "https://yourapp.com/done"
     );
     let allowed = ["https://yourapp.com".to_string()];
     assert_eq!(
-        build_return_url("https://evil.example/", Some(&state), Some(&allowed), false),
+        build_return_url(
+            "https://evil.example/",
+            Some(&state),
+            Some(&allowed),
+            false,
+            &[]
+        ),
         Err(Error::RedirectOriginNotAllowed)
     );
     assert_eq!(
-        build_return_url("https://yourapp.com/", Some("a b"), None, false),
+        build_return_url("https://yourapp.com/", Some("a b"), None, false, &[]),
         Err(Error::InvalidOption { option: "state" })
     );
     assert_eq!(
@@ -181,12 +188,60 @@ fn return_urls_for_providers_that_take_them_at_creation() {
             "https://yourapp.com@evil.example/",
             Some(&state),
             None,
-            false
+            false,
+            &[]
         ),
         Err(Error::CredentialsInUrl {
             field: "redirectUrl"
         })
     );
+}
+
+/// "Custom URL schemes (e.g. myapp://) are supported for mobile callbacks" (003, Didit's
+/// `callback`): a return URL of a scheme the integrator lists carries the state like any other;
+/// an unlisted one, or one a browser would run, is refused.
+#[test]
+fn app_scheme_return_urls_behind_the_integrators_list() {
+    let state = encode_state(&[7u8; 32]);
+    let apps = ["myapp".to_string()];
+    assert_eq!(
+        build_return_url("myapp://verified", Some(&state), None, false, &apps).unwrap(),
+        format!("myapp://verified?state={state}")
+    );
+    assert_eq!(
+        build_return_url(
+            "myapp://verified?x=1&state=old",
+            Some(&state),
+            None,
+            false,
+            &apps
+        )
+        .unwrap(),
+        format!("myapp://verified?x=1&state={state}")
+    );
+    let field = "redirectUrl";
+    for (url, apps, error) in [
+        ("myapp://verified", &[][..], Error::InsecureUrl { field }),
+        (
+            "otherapp://verified",
+            &apps[..],
+            Error::InsecureUrl { field },
+        ),
+        ("myapp:verified", &apps[..], Error::InsecureUrl { field }),
+        (
+            "myapp://verified path",
+            &apps[..],
+            Error::SuspiciousUrl { field },
+        ),
+    ] {
+        assert_eq!(
+            build_return_url(url, Some(&state), None, false, apps),
+            Err(error),
+            "{url}"
+        );
+    }
+    let javascript = ["javascript".to_string()];
+    assert!(build_return_url("javascript://x", None, None, false, &javascript).is_err());
 }
 
 #[test]

@@ -4,13 +4,26 @@
 
 use idv_handoff::json::Json;
 use idv_handoff::provider::Provider;
-use idv_handoff::session::{normalize_request, rfc3339_ms, session_from_json};
+use idv_handoff::session::{normalize_request, rfc3339_ms, session_from_json, RequestOptions};
 use idv_handoff::Error;
 use serde_json::{json, Value};
 
 fn normalize(provider: Provider, request: Value) -> Result<Value, Error> {
+    normalize_with(provider, request, &[]).map_err(|problems| problems[0])
+}
+
+/// Every problem, with the integrator's app schemes allowed.
+fn normalize_with(
+    provider: Provider,
+    request: Value,
+    app_schemes: &[String],
+) -> Result<Value, Vec<Error>> {
     let json = Json::parse(&request.to_string()).expect("the test's own JSON parses");
-    normalize_request(provider, &json, false).map(|body| serde_json::from_str(&body).unwrap())
+    let options = RequestOptions {
+        app_schemes,
+        ..RequestOptions::default()
+    };
+    normalize_request(provider, &json, &options).map(|body| serde_json::from_str(&body).unwrap())
 }
 
 fn didit_example() -> Value {
@@ -42,8 +55,18 @@ fn didit_minimal_and_mobile_callback() {
         normalize(Provider::Didit, minimal.clone()).unwrap(),
         minimal
     );
+    // "Custom URL schemes (e.g. myapp://) are supported for mobile callbacks" (003): accepted
+    // for the schemes the integrator lists, and only those.
     let mobile = json!({"workflow_id": "4c5c7f3a-1f82-4f3b-8d8e-1a8d2d2f9b7a", "callback": "myapp://verified/done"});
-    assert_eq!(normalize(Provider::Didit, mobile.clone()).unwrap(), mobile);
+    let apps = ["myapp".to_string()];
+    assert_eq!(
+        normalize_with(Provider::Didit, mobile.clone(), &apps).unwrap(),
+        mobile
+    );
+    assert_eq!(
+        normalize(Provider::Didit, mobile),
+        Err(Error::InvalidRequest { field: "callback" })
+    );
     // An https callback is sent in canonical form.
     let https = json!({"workflow_id": "4c5c7f3a-1f82-4f3b-8d8e-1a8d2d2f9b7a", "callback": "https://Example.com:443/cb"});
     assert_eq!(
@@ -157,17 +180,48 @@ fn didit_rules_name_their_field() {
         normalize(Provider::Didit, unknown),
         Err(Error::UnknownField { index: 8 })
     );
-    // A portrait of exactly 2 MB is accepted.
-    let mut portrait = didit_example();
-    portrait["portrait_image"] = json!("A".repeat(2 * 1024 * 1024 / 3 * 4) + "AAA=");
-    assert!(normalize(Provider::Didit, portrait).is_ok());
+    // "Base64-encoded portrait image ... (max 2MB; JPEG, PNG, WebP, or TIFF)" (003): a PNG of
+    // exactly 2 MB is accepted, one byte more is not, and base64 of anything but those four
+    // formats is refused.
+    let png_2mb = String::from("iVBORw0KGgoA") + &"A".repeat(2 * 1024 * 1024 / 3 * 4 - 12) + "AAA=";
+    let portrait = |image: &str| {
+        let mut request = didit_example();
+        request["portrait_image"] = json!(image);
+        normalize(Provider::Didit, request)
+    };
+    assert!(portrait(&png_2mb).is_ok());
+    let refused = Err(Error::InvalidRequest {
+        field: "portrait_image",
+    });
+    assert_eq!(
+        portrait(&(png_2mb.replace("AAA=", "AAAA") + "AA==")),
+        refused
+    );
+    for image in [
+        "/9j/4AAQSkZJRgABAQ==",     // JPEG: FF D8 FF E0
+        "iVBORw0KGgoAAAANSUhEUg==", // PNG
+        "UklGRiQAAABXRUJQVlA4IA==", // WebP: RIFF, size, WEBP
+        "SUkqAAgAAAA=",             // TIFF, little-endian
+        "TU0AKgAAAAg=",             // TIFF, big-endian
+    ] {
+        assert!(portrait(image).is_ok(), "{image}");
+    }
+    for not_an_image in [
+        "AAAA",
+        "R0lGODlhAQABAAAAACw=", // GIF
+        "JVBERi0xLjQK",         // PDF
+        "PHN2Zz48L3N2Zz4=",     // SVG
+        "UklGRiQAAABXQVZFZm10", // RIFF, but WAVE
+    ] {
+        assert_eq!(portrait(not_an_image), refused, "{not_an_image}");
+    }
 }
 
 #[test]
 fn verifa_request_shape() {
     let request = json!({
         "external_ref": "order-42", "metadata": {"plan": "pro", "n": 3}, "country": "GB",
-        "checks": ["document", "liveness"], "workflow_id": "wf_1", "redirect_url": "https://yourapp.com/done"
+        "checks": ["document", "liveness", "document.authenticity"], "workflow_id": "wf_1", "redirect_url": "https://yourapp.com/done"
     });
     assert_eq!(
         normalize(Provider::Verifa, request.clone()).unwrap(),
@@ -179,6 +233,9 @@ fn verifa_request_shape() {
         ("country", json!("gb"), "country"),
         ("metadata", json!(["not", "a map"]), "metadata"),
         ("checks", json!("document"), "checks"),
+        ("checks", json!(["document", ""]), "checks"),
+        ("checks", json!(["\u{200b}"]), "checks"),
+        ("checks", json!([1]), "checks"),
         ("redirect_url", json!("http://yourapp.com/"), "redirect_url"),
         ("redirect_url", json!("myapp://done"), "redirect_url"),
         ("external_ref", json!(7), "external_ref"),
@@ -254,6 +311,8 @@ fn verifa_answer_gives_expiry_and_qr_code() {
         "created_at": "2026-11-22T14:00:00Z", "expires_at": "2026-11-22T15:00:00.000+01:00", "external_ref": "order-42",
         "qr_code_data_url": "data:image/png;base64,iVBORw0KGgo=", "tags": []
     });
+    // A 1x1 PNG, bare: "Base64-encoded QR code PNG pointing to the capture URL" (004).
+    let bare_png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABAQAAAAA3bvkkAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
     let session = answer(Provider::Verifa, ok.clone()).unwrap();
     assert_eq!(session.id, "ses_123");
     assert_eq!(
@@ -277,6 +336,12 @@ fn verifa_answer_gives_expiry_and_qr_code() {
             json!("data:text/html,<script>alert(1)</script>"),
         ),
         ("qr_code_data_url", json!("https://evil.example/qr.png")),
+        // Base64, but not of a PNG (a GIF; an SVG).
+        ("qr_code_data_url", json!("R0lGODlhAQABAAAAACw=")),
+        (
+            "qr_code_data_url",
+            json!("data:image/png;base64,PHN2Zz48L3N2Zz4="),
+        ),
         ("capture_url", json!("http://capture.verifa.example/c")),
     ] {
         let mut body = ok.clone();
@@ -287,6 +352,25 @@ fn verifa_answer_gives_expiry_and_qr_code() {
             "{key} = {bad}"
         );
     }
+    // The bare form becomes a data URL.
+    let mut bare = ok.clone();
+    bare["qr_code_data_url"] = json!(bare_png);
+    assert_eq!(
+        answer(Provider::Verifa, bare).unwrap().qr_code_data_url,
+        Some(format!("data:image/png;base64,{bare_png}"))
+    );
+    // "Key-Inflection: Response key casing. Defaults to snake" (004): a camelCase answer reads
+    // the same.
+    let camel = json!({
+        "id": "ses_123", "status": "created", "captureUrl": "https://capture.verifa.example/c/ses_123", "isSandbox": true,
+        "createdAt": "2026-11-22T14:00:00Z", "expiresAt": "2026-11-22T15:00:00.000+01:00", "externalRef": "order-42",
+        "qrCodeDataUrl": bare_png, "tags": []
+    });
+    let from_camel = answer(Provider::Verifa, camel).unwrap();
+    assert_eq!(from_camel.session_url, session.session_url);
+    assert_eq!(from_camel.expires_at, session.expires_at);
+    assert_eq!(from_camel.external_id, session.external_id);
+    assert!(from_camel.qr_code_data_url.is_some());
     let mut nulls = ok;
     nulls["qr_code_data_url"] = Value::Null;
     nulls["external_ref"] = Value::Null;
@@ -368,4 +452,34 @@ fn the_json_reader_is_strict_and_bounded() {
     assert_eq!(Json::parse(&deep), None);
     let ok_depth = format!("{}{}", "[".repeat(32), "]".repeat(32));
     assert!(Json::parse(&ok_depth).is_some());
+}
+
+/// `reportAll`: every problem of a request, in the order of the provider's fields (nested ones
+/// by their dotted names), where a single error reports the first.
+#[test]
+fn every_problem_of_a_request_is_reported() {
+    let mut request = didit_example();
+    request["vendor_data"] = json!("\u{3000}");
+    request["callback"] = json!("http://example.com/cb");
+    request["contact_details"]["phone"] = json!("555-1234");
+    request["expected_details"]["date_of_birth"] = json!("1990-02-30");
+    request["apiKey"] = json!("secret");
+    let problems = normalize_with(Provider::Didit, request, &[]).unwrap_err();
+    // (serde_json writes the members in key order: `apiKey` first.)
+    assert_eq!(
+        problems,
+        [
+            Error::UnknownField { index: 0 },
+            Error::InvalidRequest {
+                field: "vendor_data"
+            },
+            Error::InvalidRequest { field: "callback" },
+            Error::InvalidRequest {
+                field: "contact_details.phone"
+            },
+            Error::InvalidRequest {
+                field: "expected_details.date_of_birth"
+            },
+        ]
+    );
 }

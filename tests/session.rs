@@ -1,10 +1,12 @@
 //! createSession's rules on the native core: the request, the retry policy, the answer.
 #![cfg(not(target_arch = "wasm32"))]
 
+use idv_handoff::json::Json as CoreJson;
+use idv_handoff::provider::Provider;
 use idv_handoff::session::{
     http_date_ms, is_e164, is_idempotency_key, is_plausible_email, next_step,
-    normalize_session_request, retry_after_ms, session_from_answer, uuid_v4, AnswerFields, Attempt,
-    RetryPolicy, Step, Value,
+    normalize_session_request, retry_after_ms, session_from_json, uuid_v4, Attempt, RetryPolicy,
+    Step, Value,
 };
 use idv_handoff::Error;
 use serde_json::{json, Value as Json};
@@ -189,82 +191,190 @@ fn strings_are_escaped_in_the_json_body() {
     assert_eq!(body(&fields).unwrap()["first_name"], "Jo\"hn\\ \u{e9}");
 }
 
+/// deepidv's policy: a provider that documents no idempotency.
 const POLICY: RetryPolicy = RetryPolicy {
     max_retries: 2,
     max_delay_ms: 10_000,
+    provider: Provider::Deepidv,
+};
+/// Verifa's: "Idempotency-Key … Cached for 24 hours" (004).
+const IDEMPOTENT: RetryPolicy = RetryPolicy {
+    provider: Provider::Verifa,
+    ..POLICY
 };
 const NOW: f64 = 1_700_000_000_000.0;
 
 fn answered(status: u16) -> Attempt<'static> {
+    answered_with(status, false, None)
+}
+
+fn answered_with(status: u16, deduplicated: bool, code: Option<&'static str>) -> Attempt<'static> {
     Attempt::Answered {
         status,
         retry_after: None,
         rate_limit_reset: None,
+        deduplicated,
+        code,
     }
 }
 
+/// `next_step` for a proxy that has not said it deduplicates.
+fn step(attempt: u32, outcome: Attempt, policy: RetryPolicy) -> Step {
+    next_step(attempt, outcome, policy, false, NOW, 0.5)
+}
+
 #[test]
-fn documented_errors_are_final_and_mapped() {
+fn documented_errors_are_final_and_mapped_per_provider() {
+    let bad = |status| Error::BadRequest {
+        field: None,
+        status,
+    };
+    let upstream = |status| Error::UpstreamError { status };
+    // [status, deepidv (000), Didit (003 documents no error), Verifa (004)]
     let cases = [
-        (200, Step::Accept),
-        (201, Step::Accept),
-        (302, Step::Fail(Error::InvalidResponse { status: 302 })),
-        (400, Step::Fail(Error::BadRequest { field: None })),
-        (401, Step::Fail(Error::Unauthorized)),
-        (402, Step::Fail(Error::PaymentRequired)),
-        (404, Step::Fail(Error::WorkflowNotFound)),
-        (422, Step::Fail(Error::IdempotencyConflict)),
-        (403, Step::Fail(Error::UpstreamError { status: 403 })),
+        (200, Step::Accept, Step::Accept, Step::Accept),
+        (201, Step::Accept, Step::Accept, Step::Accept),
+        (
+            302,
+            Step::Fail(Error::InvalidResponse { status: 302 }),
+            Step::Fail(Error::InvalidResponse { status: 302 }),
+            Step::Fail(Error::InvalidResponse { status: 302 }),
+        ),
+        (
+            400,
+            Step::Fail(bad(400)),
+            Step::Fail(bad(400)),
+            Step::Fail(bad(400)),
+        ),
+        (
+            401,
+            Step::Fail(Error::Unauthorized),
+            Step::Fail(Error::Unauthorized),
+            Step::Fail(Error::Unauthorized),
+        ),
+        (
+            402,
+            Step::Fail(Error::PaymentRequired),
+            Step::Fail(Error::PaymentRequired),
+            Step::Fail(Error::PaymentRequired),
+        ),
+        // "404 Not Found: Workflow ID not found" is deepidv's (000); elsewhere it means nothing more.
+        (
+            404,
+            Step::Fail(Error::WorkflowNotFound),
+            Step::Fail(upstream(404)),
+            Step::Fail(upstream(404)),
+        ),
+        // Verifa's 422 is its generic "Unprocessable Entity Error" (004).
+        (
+            422,
+            Step::Fail(upstream(422)),
+            Step::Fail(upstream(422)),
+            Step::Fail(bad(422)),
+        ),
+        (
+            403,
+            Step::Fail(upstream(403)),
+            Step::Fail(upstream(403)),
+            Step::Fail(upstream(403)),
+        ),
     ];
-    for (status, step) in cases {
+    for (status, deepidv, didit, verifa) in cases {
+        for (provider, expected) in [
+            (Provider::Deepidv, deepidv),
+            (Provider::Didit, didit),
+            (Provider::Verifa, verifa),
+        ] {
+            let policy = RetryPolicy { provider, ..POLICY };
+            assert_eq!(
+                step(0, answered(status), policy),
+                expected,
+                "{status} {provider:?}"
+            );
+        }
+    }
+    // The server half's own `code` says what a 422 is, whoever the provider.
+    for provider in Provider::ALL {
+        let policy = RetryPolicy {
+            provider: *provider,
+            ..POLICY
+        };
         assert_eq!(
-            next_step(0, answered(status), POLICY, NOW, 0.5),
-            step,
-            "{status}"
+            step(
+                0,
+                answered_with(422, true, Some("idempotency_conflict")),
+                policy
+            ),
+            Step::Fail(Error::IdempotencyConflict)
         );
     }
     assert_eq!(
-        next_step(0, Attempt::Aborted, POLICY, NOW, 0.5),
+        step(0, Attempt::Aborted, POLICY),
         Step::Fail(Error::Aborted)
     );
 }
 
+/// A create that may have reached the provider (a 5xx, a 409, a timeout, a lost connection) is
+/// sent again only where a second one cannot make a second session: deepidv and Didit document
+/// no idempotency ("Creates a new identity verification session and optionally sends email and
+/// SMS invitations", 000), so only when the proxy said it deduplicates; Verifa does (004).
 #[test]
-fn transient_failures_are_retried_then_reported() {
+fn creates_that_may_have_been_made_are_resent_only_when_idempotent() {
     let cases = [
         (answered(500), Error::UpstreamError { status: 500 }),
         (answered(503), Error::UpstreamError { status: 503 }),
         (answered(409), Error::UpstreamError { status: 409 }),
         (Attempt::NetworkError, Error::NetworkError),
         (Attempt::TimedOut, Error::Timeout),
-        (
-            answered(429),
-            Error::RateLimited {
-                retry_after_ms: None,
-            },
-        ),
     ];
     for (outcome, error) in cases {
-        assert!(
-            matches!(next_step(0, outcome, POLICY, NOW, 0.5), Step::Retry { .. }),
-            "{outcome:?}"
-        );
-        assert!(
-            matches!(next_step(1, outcome, POLICY, NOW, 0.5), Step::Retry { .. }),
-            "{outcome:?}"
-        );
+        // deepidv and Didit behind a proxy that has said nothing: never re-sent.
+        for provider in [Provider::Deepidv, Provider::Didit] {
+            let policy = RetryPolicy { provider, ..POLICY };
+            assert_eq!(
+                step(0, outcome, policy),
+                Step::Fail(error),
+                "{outcome:?} {provider:?}"
+            );
+        }
+        // Verifa, or a proxy that said it deduplicates: retried, then reported.
+        for (policy, deduplicated) in [(IDEMPOTENT, false), (POLICY, true)] {
+            for attempt in 0..2 {
+                assert!(
+                    matches!(
+                        next_step(attempt, outcome, policy, deduplicated, NOW, 0.5),
+                        Step::Retry { .. }
+                    ),
+                    "{outcome:?} {policy:?}"
+                );
+            }
+            assert_eq!(
+                next_step(2, outcome, policy, deduplicated, NOW, 0.5),
+                Step::Fail(error),
+                "{outcome:?}"
+            );
+        }
+    }
+    // A 429 made no session: retried for every provider.
+    for provider in Provider::ALL {
+        let policy = RetryPolicy {
+            provider: *provider,
+            ..POLICY
+        };
+        assert!(matches!(step(0, answered(429), policy), Step::Retry { .. }));
         assert_eq!(
-            next_step(2, outcome, POLICY, NOW, 0.5),
-            Step::Fail(error),
-            "{outcome:?}"
+            step(2, answered(429), policy),
+            Step::Fail(Error::RateLimited {
+                retry_after_ms: None
+            })
         );
     }
     let none = RetryPolicy {
         max_retries: 0,
-        ..POLICY
+        ..IDEMPOTENT
     };
     assert_eq!(
-        next_step(0, answered(500), none, NOW, 0.5),
+        step(0, answered(500), none),
         Step::Fail(Error::UpstreamError { status: 500 })
     );
 }
@@ -273,12 +383,9 @@ fn transient_failures_are_retried_then_reported() {
 fn backoff_is_exponential_with_full_jitter() {
     for attempt in 0..2 {
         let ceiling = 250u32 << attempt;
-        assert_eq!(
-            next_step(attempt, answered(503), POLICY, NOW, 0.0),
-            Step::Retry { delay_ms: 0 }
-        );
-        let Step::Retry { delay_ms } = next_step(attempt, answered(503), POLICY, NOW, 0.999_999)
-        else {
+        let at = |random| next_step(attempt, answered(503), IDEMPOTENT, false, NOW, random);
+        assert_eq!(at(0.0), Step::Retry { delay_ms: 0 });
+        let Step::Retry { delay_ms } = at(0.999_999) else {
             panic!()
         };
         assert!(
@@ -286,7 +393,7 @@ fn backoff_is_exponential_with_full_jitter() {
             "{attempt}: {delay_ms}"
         );
         assert_eq!(
-            next_step(attempt, answered(503), POLICY, NOW, 0.5),
+            at(0.5),
             Step::Retry {
                 delay_ms: ceiling / 2
             }
@@ -295,9 +402,10 @@ fn backoff_is_exponential_with_full_jitter() {
     let long = RetryPolicy {
         max_retries: 30,
         max_delay_ms: 5_000,
+        provider: Provider::Verifa,
     };
     assert_eq!(
-        next_step(25, Attempt::NetworkError, long, NOW, 0.5),
+        step(25, Attempt::NetworkError, long),
         Step::Retry { delay_ms: 2_500 }
     );
 }
@@ -308,43 +416,45 @@ fn rate_limits_wait_as_the_server_asks_within_the_cap() {
         status: 429,
         retry_after,
         rate_limit_reset,
+        deduplicated: false,
+        code: None,
     };
     assert_eq!(
-        next_step(0, with(Some("2"), None), POLICY, NOW, 0.5),
+        step(0, with(Some("2"), None), POLICY),
         Step::Retry { delay_ms: 2_000 }
     );
     assert_eq!(
-        next_step(0, with(Some(" 0 "), None), POLICY, NOW, 0.5),
+        step(0, with(Some(" 0 "), None), POLICY),
         Step::Retry { delay_ms: 0 }
     );
     let date = "Tue, 14 Nov 2023 22:13:23 GMT"; // NOW + 3 s
     assert_eq!(
-        next_step(0, with(Some(date), None), POLICY, NOW, 0.5),
+        step(0, with(Some(date), None), POLICY),
         Step::Retry { delay_ms: 3_000 }
     );
     // X-RateLimit-Reset is used when Retry-After is absent or unreadable.
     assert_eq!(
-        next_step(0, with(None, Some("1700000004")), POLICY, NOW, 0.5),
+        step(0, with(None, Some("1700000004")), POLICY),
         Step::Retry { delay_ms: 4_000 }
     );
     assert_eq!(
-        next_step(0, with(Some("soon"), Some("1700000004")), POLICY, NOW, 0.5),
+        step(0, with(Some("soon"), Some("1700000004")), POLICY),
         Step::Retry { delay_ms: 4_000 }
     );
     // A reset in the past means no wait.
     assert_eq!(
-        next_step(0, with(None, Some("1600000000")), POLICY, NOW, 0.5),
+        step(0, with(None, Some("1600000000")), POLICY),
         Step::Retry { delay_ms: 0 }
     );
     // Past the cap, or on the last attempt, the caller gets rate_limited with the wait.
     assert_eq!(
-        next_step(0, with(Some("60"), None), POLICY, NOW, 0.5),
+        step(0, with(Some("60"), None), POLICY),
         Step::Fail(Error::RateLimited {
             retry_after_ms: Some(60_000)
         })
     );
     assert_eq!(
-        next_step(2, with(Some("2"), None), POLICY, NOW, 0.5),
+        step(2, with(Some("2"), None), POLICY),
         Step::Fail(Error::RateLimited {
             retry_after_ms: Some(2_000)
         })
@@ -385,24 +495,18 @@ fn http_dates_parse_as_imf_fixdate() {
     );
 }
 
+fn read_answer(provider: Provider, text: &str) -> Result<idv_handoff::session::Session, Error> {
+    session_from_json(provider, &CoreJson::parse(text).unwrap(), 200, false)
+}
+
 #[test]
 fn the_answer_gives_the_session_in_either_spelling() {
-    let both = [
-        AnswerFields {
-            idv_id: Some("a1b2c3d4-e5f6-7890-abcd-ef1234567890"),
-            session_url: Some("https://app.deepidv.com"),
-            external_id_camel: Some("user-12345"),
-            ..Default::default()
-        },
-        AnswerFields {
-            id: Some("a1b2c3d4-e5f6-7890-abcd-ef1234567890"),
-            session_url_camel: Some("https://app.deepidv.com"),
-            external_id: Some("user-12345"),
-            ..Default::default()
-        },
-    ];
-    for fields in both {
-        let session = session_from_answer(&fields, 200, false).unwrap();
+    // deepidv: `idv_id`, `session_url`, `externalId` (000); `id`, `sessionUrl` (001, 002).
+    for text in [
+        r#"{"idv_id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "session_url": "https://app.deepidv.com", "externalId": "user-12345", "links": []}"#,
+        r#"{"id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "sessionUrl": "https://app.deepidv.com", "external_id": "user-12345"}"#,
+    ] {
+        let session = read_answer(Provider::Deepidv, text).unwrap();
         assert_eq!(session.id, "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
         assert_eq!(session.session_url, "https://app.deepidv.com/");
         assert_eq!(session.external_id.as_deref(), Some("user-12345"));
@@ -411,51 +515,23 @@ fn the_answer_gives_the_session_in_either_spelling() {
 
 #[test]
 fn an_answer_without_an_id_or_an_https_url_is_invalid() {
-    let ok = AnswerFields {
-        id: Some("s1"),
-        session_url: Some("https://app.deepidv.com/s/1"),
-        ..Default::default()
-    };
-    let cases = [
-        AnswerFields { id: None, ..ok },
-        AnswerFields { id: Some(""), ..ok },
-        AnswerFields {
-            id: Some("<script>"),
-            ..ok
-        },
-        AnswerFields {
-            session_url: None,
-            ..ok
-        },
-        AnswerFields {
-            session_url: Some("http://app.deepidv.com/s/1"),
-            ..ok
-        },
-        AnswerFields {
-            session_url: Some("javascript:alert(1)"),
-            ..ok
-        },
-        AnswerFields {
-            session_url: Some("/s/1"),
-            ..ok
-        },
-        AnswerFields {
-            external_id: Some(""),
-            ..ok
-        },
-    ];
-    for fields in cases {
-        assert_eq!(
-            session_from_answer(&fields, 201, false),
-            Err(Error::InvalidResponse { status: 201 }),
-            "{fields:?}"
-        );
+    let invalid = Err(Error::InvalidResponse { status: 200 });
+    for text in [
+        r#"{"session_url": "https://app.deepidv.com/s/1"}"#,
+        r#"{"id": "", "session_url": "https://app.deepidv.com/s/1"}"#,
+        r#"{"id": "<script>", "session_url": "https://app.deepidv.com/s/1"}"#,
+        r#"{"id": "s1"}"#,
+        r#"{"id": "s1", "session_url": "http://app.deepidv.com/s/1"}"#,
+        r#"{"id": "s1", "session_url": "javascript:alert(1)"}"#,
+        r#"{"id": "s1", "session_url": "/s/1"}"#,
+        r#"{"id": "s1", "session_url": "https://user:pw@app.deepidv.com/s/1"}"#,
+        r#"{"id": 1, "session_url": "https://app.deepidv.com/s/1"}"#,
+        r#"{"id": "s1", "session_url": "https://app.deepidv.com/s/1", "externalId": "  "}"#,
+        r#"{"id": "s1", "session_url": "https://app.deepidv.com/s/1", "links": {}}"#,
+        r#"["s1"]"#,
+    ] {
+        assert_eq!(read_answer(Provider::Deepidv, text), invalid, "{text}");
     }
-    let local = AnswerFields {
-        session_url: Some("http://127.0.0.1:8787/hosted/s1"),
-        ..ok
-    };
-    assert!(session_from_answer(&local, 200, true).is_ok());
 }
 
 #[test]

@@ -6,7 +6,11 @@
 //
 // PROVIDER ("deepidv" default, "didit", "verifa") picks whose API the proxy speaks and the
 // stand-in imitates; PROVIDER_URL and IDV_API_KEY point the proxy at a real provider instead.
-import { cpSync, mkdirSync, rmSync, copyFileSync } from "node:fs";
+// DECISION_LAG_MS (e.g. 5000) makes the stand-in decide that long after the hosted page's
+// outcome, to watch the pages wait for the decision ("Checking with the provider…"). HTTPS=1
+// serves the app over https (Miniflare's self-signed certificate for 127.0.0.1: accept it once):
+// Safari and WebKit keep no Secure cookie on http://127.0.0.1, and the proxy's state cookie is one.
+import { cpSync, mkdirSync, rmSync, copyFileSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
@@ -21,6 +25,20 @@ async function prepare(out) {
   cpSync(`${ROOT}www/app/`, site, { recursive: true });
   // The app imports the built package exactly as installed in node_modules.
   cpSync(`${ROOT}node_modules/idv-handoff/`, `${site}node_modules/idv-handoff/`, { recursive: true });
+  // The QR codes of "Continue on my phone" (deepidv, Didit; Verifa sends its own): the npm
+  // package qrcode (pinned in package.json), its browser build bundled into one ES module that
+  // the page's import map names. Drawn in the browser: the proxy stays the package's few lines.
+  const qrcode = JSON.parse(readFileSync(`${ROOT}node_modules/qrcode/package.json`, "utf8"));
+  await build({
+    stdin: { contents: 'export { toDataURL } from "qrcode";', resolveDir: ROOT, sourcefile: "qrcode-entry.js" },
+    outfile: `${site}vendor/qrcode.js`,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    minify: true,
+    banner: { js: `/* qrcode ${qrcode.version} (${qrcode.license}), ${qrcode.homepage ?? "npm qrcode"}; bundled by www/demo.mjs */` },
+    logLevel: "warning",
+  });
   mkdirSync(`${out}proxy`, { recursive: true });
   // Bundled as wrangler bundles a worker: the `workerd` export condition, the .wasm kept as a
   // module workerd compiles at load.
@@ -34,7 +52,9 @@ async function prepare(out) {
     external: ["*.wasm"],
     logLevel: "warning",
   });
-  copyFileSync(`${ROOT}node_modules/idv-handoff/idv_handoff_bg.wasm`, `${out}proxy/idv_handoff_bg.wasm`);
+  // The proxy imports idv-handoff/server, whose wasm is the server half's.
+  mkdirSync(`${out}proxy/server`, { recursive: true });
+  copyFileSync(`${ROOT}node_modules/idv-handoff/server/idv_handoff_bg.wasm`, `${out}proxy/server/idv_handoff_bg.wasm`);
   return { site, proxy: `${out}proxy/worker.js` };
 }
 
@@ -45,8 +65,10 @@ const DIDIT_WORKFLOW_ID = "11111111-2222-3333-4444-555555555555";
  * Starts everything. Options: mode ("deepidv", "didit", "verifa"), port (0 for any),
  * providerPort, apiKey, persist (a folder for the provider's state, so sessions survive a
  * restart; omit for memory only), provider: extra bindings for the stand-in (RATE_LIMIT,
- * RATE_WINDOW_SECONDS, TOKEN_BALANCE, SLOW_CREATE_MS, EXPOSE_STATS), out (build folder),
- * providerUrl (a real provider instead of the stand-in).
+ * RATE_WINDOW_SECONDS, TOKEN_BALANCE, SLOW_CREATE_MS, DECISION_LAG_MS, EXPOSE_STATS), out (build folder),
+ * providerUrl (a real provider instead of the stand-in), https (serve the app and proxy over
+ * https with Miniflare's own certificate for 127.0.0.1, not trusted by browsers: WebKit keeps
+ * no Secure cookie on http://127.0.0.1, so the proxy's __Host- state cookie needs it there).
  */
 export async function startDemo({
   mode = "deepidv",
@@ -57,6 +79,7 @@ export async function startDemo({
   provider = {},
   out = `${ROOT}target/demo/${port}/`,
   providerUrl,
+  https = false,
 } = {}) {
   const { site, proxy } = await prepare(out);
   const host = "127.0.0.1";
@@ -73,11 +96,15 @@ export async function startDemo({
       ],
       compatibilityDate: COMPATIBILITY_DATE,
       assets: { directory: site, binding: "ASSETS", routerConfig: { has_user_worker: true } },
+      durableObjects: { IDEMPOTENCY: "IdvIdempotencyStore" },
       bindings: {
         PROVIDER: mode,
         PROVIDER_URL: providerUrl,
         IDV_API_KEY: apiKey,
+        APP_URL: `${https ? "https" : "http"}://${host}:${port}`,
         ALLOWED_ORIGINS: "",
+        // The hosted pages' host: the stand-in's own, or (for a real provider) its documented ones.
+        SESSION_HOSTS: useStandIn ? new URL(providerUrl).host : "",
         DIDIT_WORKFLOW_ID,
         DEV: "true",
       },
@@ -97,6 +124,7 @@ export async function startDemo({
   const mf = new Miniflare({
     host,
     port,
+    https,
     workers,
     durableObjectsPersist: persist ?? false,
   });
@@ -121,6 +149,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     providerUrl: process.env.PROVIDER_URL,
     apiKey: process.env.IDV_API_KEY ?? "idv-demo-local-key",
     persist: `${ROOT}www/.state`,
+    https: process.env.HTTPS === "1",
+    provider: process.env.DECISION_LAG_MS ? { DECISION_LAG_MS: process.env.DECISION_LAG_MS } : {},
   });
   console.log(`idv-handoff demo ready: ${demo.url}/  (provider: ${process.env.PROVIDER ?? "deepidv"})`);
   if (!process.env.PROVIDER_URL) console.log(`  local stand-in provider: ${demo.providerUrl}`);

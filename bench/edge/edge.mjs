@@ -1,5 +1,7 @@
 // Part 4 of `make bench`: requests/s, latency and CPU time per request of the reference proxy worker's
-// POST /api/idv/sessions (www/proxy/worker.js) in real workerd, against the local stand-in
+// POST /api/idv/sessions (www/proxy/worker.js: the server half, createIdvHandler) in real workerd,
+// twice: with its idempotency records in a Durable Object (as `make demo` and a deployment run
+// it) and in the isolate's memory (memoryStore), against the local stand-in
 // provider (www/provider/worker.js), beside a bare pass-through worker (passthrough-worker.js)
 // forwarding the same requests to the same provider, in the same run, with autocannon on
 // loopback. Runs are interleaved and bounded in time.
@@ -47,8 +49,10 @@ const BODY = JSON.stringify({
   phone: "+15551234567",
   external_id: "user_abc123",
   send_email_invite: false,
-  redirect_url: "https://yourapp.com/verification-complete",
+  redirect_url: "https://yourapp.com/idv/return",
 });
+/** The proxy's own bindings, as www/demo.mjs gives them (its return URL is APP_URL/idv/return). */
+const PROXY_BINDINGS = { APP_URL: "https://yourapp.com", DEV: "true" };
 const request = () => ({
   method: "POST",
   headers: { "content-type": "application/json", "idempotency-key": randomUUID() },
@@ -83,7 +87,9 @@ async function bundleProxy(workerPath, outDir, pkgDir, resolveDir) {
     plugins: [resolvePackageFrom(resolveDir)],
     logLevel: "warning",
   });
-  copyFileSync(join(pkgDir, "idv_handoff_bg.wasm"), join(outDir, "idv_handoff_bg.wasm"));
+  // The proxy imports idv-handoff/server, whose wasm is the server half's.
+  mkdirSync(join(outDir, "server"), { recursive: true });
+  copyFileSync(join(pkgDir, "server", "idv_handoff_bg.wasm"), join(outDir, "server", "idv_handoff_bg.wasm"));
   return join(outDir, "worker.js");
 }
 
@@ -92,6 +98,7 @@ async function startWorkers({ root, pkgDir, resolveDir, workerPath }) {
   const providerPort = await freePort();
   const providerUrl = `http://${HOST}:${providerPort}`;
   const upstream = { PROVIDER_URL: providerUrl, IDV_API_KEY: API_KEY };
+  const scriptPath = await bundleProxy(workerPath, resolve(root, "target/bench/edge"), pkgDir, resolveDir);
   const mf = new Miniflare({
     host: HOST,
     port: 0,
@@ -99,13 +106,26 @@ async function startWorkers({ root, pkgDir, resolveDir, workerPath }) {
       {
         name: "proxy",
         modules: true,
-        scriptPath: await bundleProxy(workerPath, resolve(root, "target/bench/edge"), pkgDir, resolveDir),
+        scriptPath,
         modulesRules: [
           { type: "ESModule", include: ["**/*.js"] },
           { type: "CompiledWasm", include: ["**/*.wasm"] },
         ],
         compatibilityDate: COMPATIBILITY_DATE,
-        bindings: upstream,
+        bindings: { ...upstream, ...PROXY_BINDINGS },
+        durableObjects: { IDEMPOTENCY: "IdvIdempotencyStore" },
+        unsafeDirectSockets: [{ host: HOST, port: 0 }],
+      },
+      {
+        name: "proxyMemory",
+        modules: true,
+        scriptPath,
+        modulesRules: [
+          { type: "ESModule", include: ["**/*.js"] },
+          { type: "CompiledWasm", include: ["**/*.wasm"] },
+        ],
+        compatibilityDate: COMPATIBILITY_DATE,
+        bindings: { ...upstream, ...PROXY_BINDINGS },
         unsafeDirectSockets: [{ host: HOST, port: 0 }],
       },
       {
@@ -142,10 +162,12 @@ async function startWorkers({ root, pkgDir, resolveDir, workerPath }) {
   // own router worker in front of one of them only.
   const passthrough = await mf.unsafeGetDirectURL("passthrough");
   const proxy = await mf.unsafeGetDirectURL("proxy");
+  const proxyMemory = await mf.unsafeGetDirectURL("proxyMemory");
   return {
     urls: {
       passthrough: new URL("/api/idv/sessions", passthrough).href,
       proxy: new URL("/api/idv/sessions", proxy).href,
+      proxyMemory: new URL("/api/idv/sessions", proxyMemory).href,
     },
     dispose: () => mf.dispose(),
   };
@@ -241,11 +263,15 @@ export async function runEdge({ root, pkgDir, resolveDir, workerPath }) {
       }
     }
     for (const url of Object.values(urls)) await load(url, WARMUP_S, pids);
-    const runs = { passthrough: [], proxy: [] };
+    const runs = { passthrough: [], proxy: [], proxyMemory: [] };
+    const names = Object.keys(runs);
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 ? ["proxy", "passthrough"] : ["passthrough", "proxy"];
+      // Each worker first, middle and last in turn, so drift hits all alike.
+      const order = names.map((_, i) => names[(i + round) % names.length]);
       for (const name of order) runs[name].push(await load(urls[name], RUN_S, pids));
     }
+    const ratioOf = (name) => median(runs[name].map((r, i) => r.requestsPerSecond / runs.passthrough[i].requestsPerSecond));
+    const extraCpu = (name) => median(runs[name].map((r, i) => r.cpuMsPerRequest - runs.passthrough[i].cpuMsPerRequest));
     return {
       worker,
       connections: CONNECTIONS,
@@ -256,13 +282,14 @@ export async function runEdge({ root, pkgDir, resolveDir, workerPath }) {
         : "not measured: no workerd child process found",
       passthrough: summary(runs.passthrough),
       proxy: summary(runs.proxy),
-      // Each round's two runs are back to back: their ratio is the least disturbed by drift.
-      ratio: median(runs.proxy.map((r, i) => r.requestsPerSecond / runs.passthrough[i].requestsPerSecond)),
+      proxyMemory: summary(runs.proxyMemory),
+      // Each round's runs are back to back: their ratio is the least disturbed by drift.
+      ratio: ratioOf("proxy"),
+      ratioMemory: ratioOf("proxyMemory"),
       // The proxy's own CPU time per request: its runs' workerd CPU per request less the
-      // pass-through's in the same round.
-      extraCpuMsPerRequest: pids.length
-        ? median(runs.proxy.map((r, i) => r.cpuMsPerRequest - runs.passthrough[i].cpuMsPerRequest))
-        : undefined,
+      // pass-through's in the same round (the Durable Object's work included).
+      extraCpuMsPerRequest: pids.length ? extraCpu("proxy") : undefined,
+      extraCpuMsPerRequestMemory: pids.length ? extraCpu("proxyMemory") : undefined,
     };
   } finally {
     await dispose();

@@ -119,8 +119,24 @@ pub(super) struct Options {
     known: &'static [&'static str],
 }
 
-/// The most options a function takes.
-const MAX_OPTIONS: usize = 16;
+/// The most options a function takes (createIdvHandler's 18, and room to grow).
+const MAX_OPTIONS: usize = 24;
+
+/// The keys an options object may have, at most [`MAX_OPTIONS`]: checked when the list is
+/// compiled (a `const` made by [`Known::new`]), so a longer list is a build error, never a write
+/// past [`Options`]' table.
+#[derive(Clone, Copy)]
+pub(super) struct Known(&'static [&'static str]);
+
+impl Known {
+    pub(super) const fn new(keys: &'static [&'static str]) -> Known {
+        assert!(
+            keys.len() <= MAX_OPTIONS,
+            "more option keys than Options can hold"
+        );
+        Known(keys)
+    }
+}
 
 /// The key of an option named by its path: `status` of `params.status`.
 fn key_of(name: &str) -> &str {
@@ -133,10 +149,10 @@ impl Options {
     /// anything else with `invalid_option` naming `field` (`options`, or the nested option).
     pub(super) fn read(
         value: &JsValue,
-        known: &'static [&'static str],
+        known: Known,
         field: &'static str,
     ) -> Result<Options, JsValue> {
-        debug_assert!(known.len() <= MAX_OPTIONS);
+        let known = known.0;
         let mut options = Options {
             object: value.clone(),
             keys: None,
@@ -280,6 +296,27 @@ impl Options {
         Ok(Some(out))
     }
 
+    /// `allowedAppSchemes`: custom schemes a mobile app registers ([`is_app_scheme`]), none
+    /// when not given.
+    ///
+    /// [`is_app_scheme`]: crate::session::is_app_scheme
+    #[inline(never)]
+    pub(super) fn app_schemes(&self) -> Result<Vec<String>, Error> {
+        let schemes = self
+            .strings("allowedAppSchemes", false)?
+            .unwrap_or_default();
+        if schemes
+            .iter()
+            .all(|scheme| crate::session::is_app_scheme(scheme))
+        {
+            Ok(schemes)
+        } else {
+            Err(Error::InvalidOption {
+                option: "allowedAppSchemes",
+            })
+        }
+    }
+
     /// A provider name.
     #[inline(never)]
     pub(super) fn provider(&self, name: &'static str) -> Result<Option<Provider>, Error> {
@@ -297,7 +334,7 @@ impl Options {
     pub(super) fn nested(
         &self,
         name: &'static str,
-        known: &'static [&'static str],
+        known: Known,
     ) -> Result<Option<Options>, JsValue> {
         match self.value(name)? {
             None => Ok(None),

@@ -5,7 +5,7 @@ use alloc::string::String;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::args::{string_arg, Options, Url, UrlSearchParams, MAX_OPTION_LEN};
+use super::args::{string_arg, Known, Options, Url, UrlSearchParams, MAX_OPTION_LEN};
 use super::plain_object;
 use crate::callback::{
     self as core_callback, Callback, CallbackOptions, ParamNames, MAX_INPUT_LEN,
@@ -15,9 +15,10 @@ use crate::json::ObjectWriter;
 use crate::provider::{Provider, Reason};
 
 /// The options of `parseCallback`.
-const CALLBACK_OPTIONS: &[&str] = &["provider", "expectedSessionId", "expectedState", "params"];
+const CALLBACK_OPTIONS: Known =
+    Known::new(&["provider", "expectedSessionId", "expectedState", "params"]);
 /// The keys of its `params` option.
-const PARAM_KEYS: &[&str] = &["params.sessionId", "params.status", "params.reason"];
+const PARAM_KEYS: Known = Known::new(&["params.sessionId", "params.status", "params.reason"]);
 
 /// Parses and validates the query a provider appends to the return URL.
 ///

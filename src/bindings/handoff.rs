@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
-use super::args::{url_arg, Options, MAX_OPTION_LEN};
+use super::args::{url_arg, Known, Options, MAX_OPTION_LEN};
 use super::callback::{callback_object_of, CallbackOptionValues, ParamNameValues};
 use super::{host, JsObject};
 use crate::callback::{is_token, MAX_SESSION_ID_LEN, MAX_STATE_LEN, PARAM_NAMES};
@@ -27,6 +27,12 @@ extern "C" {
     /// there is none, or when what is stored is not JSON.
     #[wasm_bindgen(catch, js_name = takePendingHandoff)]
     fn take_pending_handoff() -> Result<JsValue, JsValue>;
+    /// Remembers the state of the handoff this tab is completing.
+    #[wasm_bindgen(catch, js_name = markHandoffUsed)]
+    fn mark_handoff_used(state: &str) -> Result<(), JsValue>;
+    /// The state of the last handoff this tab completed, if any.
+    #[wasm_bindgen(catch, js_name = usedHandoffState)]
+    fn used_handoff_state() -> Result<Option<String>, JsValue>;
     /// `location.href`.
     #[wasm_bindgen(catch, js_name = currentAddress)]
     fn current_address() -> Result<String, JsValue>;
@@ -52,7 +58,7 @@ pub(super) fn random_bytes(bytes: &mut [u8]) -> Result<(), Error> {
 }
 
 /// The options of `buildHandoffUrl`, in the order in which they are checked.
-const HANDOFF_OPTIONS: &[&str] = &[
+const HANDOFF_OPTIONS: Known = Known::new(&[
     "provider",
     "redirectUrl",
     "state",
@@ -61,9 +67,9 @@ const HANDOFF_OPTIONS: &[&str] = &[
     "allowInsecureLocalhost",
     "language",
     "expiresAt",
-];
+]);
 /// Those of `beginHandoff`: the same but `state` (it makes its own), then its own.
-const BEGIN_OPTIONS: &[&str] = &[
+const BEGIN_OPTIONS: Known = Known::new(&[
     "provider",
     "redirectUrl",
     "allowedRedirectOrigins",
@@ -74,11 +80,16 @@ const BEGIN_OPTIONS: &[&str] = &[
     "sessionId",
     "navigate",
     "returnUrl",
-];
+]);
 /// Those of `buildReturnUrl`.
-const RETURN_OPTIONS: &[&str] = &["state", "allowedRedirectOrigins", "allowInsecureLocalhost"];
+const RETURN_OPTIONS: Known = Known::new(&[
+    "state",
+    "allowedRedirectOrigins",
+    "allowInsecureLocalhost",
+    "allowedAppSchemes",
+]);
 /// Those of `completeHandoff`.
-const COMPLETE_OPTIONS: &[&str] = &["maxAgeMs", "provider", "params"];
+const COMPLETE_OPTIONS: Known = Known::new(&["maxAgeMs", "provider", "params"]);
 
 /// The options of `buildHandoffUrl` (and `beginHandoff`).
 struct HandoffOptionValues {
@@ -145,6 +156,7 @@ impl HandoffOptionValues {
             self.state.as_deref(),
             self.allowed_redirect_origins.as_deref(),
             insecure,
+            &[],
         )?;
         Ok(with_return_url(&hosted, &return_url))
     }
@@ -168,11 +180,13 @@ pub fn build_return_url(redirect_url: JsValue, options: JsValue) -> Result<Strin
     let state = options.string("state", MAX_OPTION_LEN)?;
     let origins = options.strings("allowedRedirectOrigins", true)?;
     let insecure = options.flag("allowInsecureLocalhost")?;
+    let app_schemes = options.app_schemes()?;
     Ok(build_return(
         &redirect_url,
         state.as_deref(),
         origins.as_deref(),
         insecure,
+        &app_schemes,
     )?)
 }
 
@@ -242,6 +256,7 @@ fn state_of_return_url(return_url: &str, values: &HandoffOptionValues) -> Result
         None,
         values.allowed_redirect_origins.as_deref(),
         values.allow_insecure_localhost,
+        &[],
     )?;
     let mut states = pairs(query_of(&canonical)).filter(|(name, _)| name == STATE_PARAM);
     match (states.next(), states.next()) {
@@ -263,7 +278,7 @@ fn pending_record(state: &str, session_id: Option<&str>, created_at: f64) -> JsV
 }
 
 /// The keys of a pending handoff's record.
-const PENDING_KEYS: &[&str] = &["state", "sessionId", "createdAt"];
+const PENDING_KEYS: Known = Known::new(&["state", "sessionId", "createdAt"]);
 
 /// A pending handoff read back: its state, session id and creation time, if the record is
 /// whole (anything else stored under the key reads as no handoff).
@@ -321,7 +336,20 @@ pub fn complete_handoff(options: JsValue) -> Result<JsValue, JsValue> {
     if cleaned != href {
         replace_address(&cleaned).map_err(|_| Error::StorageUnavailable)?;
     }
-    let pending = PendingHandoff::read(&record).ok_or(Error::NoPendingHandoff)?;
+    let Some(pending) = PendingHandoff::read(&record) else {
+        // None pending: a replay of the return this tab already completed, or a browser that
+        // began no handoff (the person finished on another device, or in another tab).
+        let used = used_handoff_state().map_err(|_| Error::StorageUnavailable)?;
+        let state = pairs(query_of(&href)).find(|(name, _)| name == STATE_PARAM);
+        let replayed = used.is_some_and(|used| state.is_some_and(|(_, state)| state == used));
+        return Err(if replayed {
+            Error::HandoffReplayed
+        } else {
+            Error::NoPendingHandoff
+        }
+        .into());
+    };
+    mark_handoff_used(&pending.state).map_err(|_| Error::StorageUnavailable)?;
     if host::now() - pending.created_at > max_age_ms.unwrap_or(DEFAULT_MAX_AGE_MS) {
         return Err(Error::HandoffExpired.into());
     }

@@ -34,6 +34,13 @@ extern "C" {
     /// `JSON.parse(text)`.
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     pub(super) fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    /// A fetch `Response`'s headers.
+    #[wasm_bindgen(js_name = Headers)]
+    pub(super) type Headers;
+    /// `headers.get(name)`: the value, or `null`.
+    #[wasm_bindgen(catch, method, js_name = get)]
+    fn get_header(this: &Headers, name: &str) -> Result<JsValue, JsValue>;
+
     /// `Date.now()`.
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub(super) fn now() -> f64;
@@ -51,6 +58,13 @@ extern "C" {
     #[wasm_bindgen(constructor, js_class = Array)]
     pub(super) fn new() -> PlainArray;
 
+}
+
+/// The value of the header `name` in `headers` (a `Headers`), at most 1 KiB of it.
+pub(super) fn header(headers: &JsValue, name: &str) -> Option<alloc::string::String> {
+    use wasm_bindgen::JsCast;
+    let value = headers.dyn_ref::<Headers>()?.get_header(name).ok()?;
+    super::short_string(&value, 1024)
 }
 
 /// The value at `index` of an array-like `target`.

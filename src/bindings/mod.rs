@@ -11,10 +11,16 @@ mod args;
 mod callback;
 mod handoff;
 mod host;
+mod result;
+#[cfg(feature = "server")]
+mod server;
 mod session;
 
 pub use self::callback::*;
 pub use self::handoff::*;
+pub use self::result::*;
+#[cfg(feature = "server")]
+pub use self::server::*;
 pub use self::session::*;
 
 pub(crate) use self::args::canonical_url;
@@ -66,12 +72,23 @@ impl From<Error> for JsValue {
 /// words), then `field`, `param`, `status` and `retryAfterMs` where they apply. `field` is given
 /// here for the names only the bindings know (an unknown option key, a server's field).
 fn idv_error(error: Error, message: Option<&str>, field: Option<&str>) -> JsValue {
+    idv_error_with(error, message, field, None)
+}
+
+/// The same, with `errors`: every problem of a request, when the caller asked for them all.
+fn idv_error_with(
+    error: Error,
+    message: Option<&str>,
+    field: Option<&str>,
+    errors: Option<JsValue>,
+) -> JsValue {
     let details = JsObject::new();
     details
         .set_opt("field", field)
         .set_opt("param", error.param())
         .set_opt("status", error.status())
-        .set_opt("retryAfterMs", error.retry_after_ms());
+        .set_opt("retryAfterMs", error.retry_after_ms())
+        .set_opt("errors", errors);
     let message = message.unwrap_or(error.message());
     IdvError::new(error.code(), message, &details.0).into()
 }

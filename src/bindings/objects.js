@@ -14,7 +14,7 @@ export class IdvError extends Error {
   /**
    * @param {string} code a stable snake_case code
    * @param {string} message
-   * @param {{ field?: string, param?: string, status?: number, retryAfterMs?: number, cause?: unknown }} [details]
+   * @param {{ field?: string, param?: string, status?: number, retryAfterMs?: number, errors?: object[], cause?: unknown }} [details]
    */
   constructor(code, message, details = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -23,6 +23,7 @@ export class IdvError extends Error {
     if (details.param !== undefined) this.param = details.param;
     if (details.status !== undefined) this.status = details.status;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    if (details.errors !== undefined) this.errors = details.errors;
   }
 }
 IdvError.prototype.name = "IdvError";
@@ -48,8 +49,10 @@ export function isPlainObject(value) {
 }
 
 // beginHandoff and completeHandoff: the pending handoff is kept in sessionStorage (per tab) under
-// one key, as JSON, so a person can read it in devtools.
+// one key, as JSON, so a person can read it in devtools. Once taken, its state stays under a
+// second key: a return with that state again is a replay, not another device.
 const PENDING_KEY = "idv-handoff:pending";
+const USED_KEY = "idv-handoff:used";
 
 export function keepPendingHandoff(record) {
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(record));
@@ -65,6 +68,65 @@ export function takePendingHandoff() {
   } catch {
     return undefined;
   }
+}
+
+/** Remembers the state of the handoff this tab is completing (a whole record's). */
+export function markHandoffUsed(state) {
+  sessionStorage.setItem(USED_KEY, state);
+}
+
+/** The state of the last handoff this tab completed, if any. */
+export function usedHandoffState() {
+  return sessionStorage.getItem(USED_KEY) ?? undefined;
+}
+
+/**
+ * Browser only: opens a blank tab now, in the click's own task (Safari blocks a window opened
+ * after an `await`), to be sent to the hosted page once the session is known. `navigate(url)`
+ * moves this tab's pending handoff into the new tab (same origin while blank) and sends it
+ * there; when the tab was blocked or has been closed, this tab goes instead. `close()` for a
+ * session that could not be created.
+ */
+export function openHandoffWindow() {
+  let tab = null;
+  try {
+    tab = window.open("", "_blank");
+  } catch {
+    tab = null;
+  }
+  return {
+    get opened() {
+      return tab !== null && !tab.closed;
+    },
+    navigate(url) {
+      const target = new URL(String(url), location.href);
+      // Only the hosted page (https) or this site (the server half's start route).
+      if (target.protocol !== "https:" && target.origin !== location.origin) {
+        throw new IdvError("insecure_url", "a URL is not https", { field: "url" });
+      }
+      if (tab === null || tab.closed) {
+        location.assign(target.href);
+        return "same-tab";
+      }
+      const record = sessionStorage.getItem(PENDING_KEY);
+      if (record !== null) {
+        try {
+          tab.sessionStorage.setItem(PENDING_KEY, record);
+          sessionStorage.removeItem(PENDING_KEY);
+        } catch {
+          // Kept here: a return to this tab still completes.
+        }
+      }
+      // The hosted page gets no handle on this one (reverse tabnabbing).
+      tab.opener = null;
+      tab.location.replace(target.href);
+      return "new-tab";
+    },
+    close() {
+      if (tab !== null && !tab.closed) tab.close();
+      tab = null;
+    },
+  };
 }
 
 export function currentAddress() {

@@ -6,27 +6,9 @@ use crate::callback::is_token;
 use crate::error::Error;
 use crate::json::Json;
 use crate::provider::Provider;
-use crate::session::request::{is_base64, is_text, MAX_TEXT_LEN};
+use crate::session::request::{image_kind, is_base64, is_text, ImageKind, MAX_TEXT_LEN};
 use crate::time::rfc3339_ms;
 use crate::web_url::{parse_strict, HttpAllowed};
-
-/// The fields of a successful answer that make the session, in each spelling the provider
-/// uses (`idv_id` in one document, `id` in another).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AnswerFields<'a> {
-    /// `idv_id`.
-    pub idv_id: Option<&'a str>,
-    /// `id`.
-    pub id: Option<&'a str>,
-    /// `session_url`.
-    pub session_url: Option<&'a str>,
-    /// `sessionUrl`.
-    pub session_url_camel: Option<&'a str>,
-    /// `externalId`.
-    pub external_id_camel: Option<&'a str>,
-    /// `external_id`.
-    pub external_id: Option<&'a str>,
-}
 
 /// A created session, normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,73 +21,84 @@ pub struct Session {
     pub external_id: Option<String>,
     /// When the hosted page stops working (Verifa's `expires_at`), as sent.
     pub expires_at: Option<String>,
-    /// A QR code of the hosted page for another device (Verifa), a `data:image/png` URL.
+    /// A QR code of the hosted page for another device (Verifa), a `data:image/png;base64,`
+    /// URL (Verifa's bare base64 is given this prefix).
     pub qr_code_data_url: Option<String>,
+    /// The return URL the session will send the person to, as the provider holds it (Didit's
+    /// `callback`): for a session Didit reused, the one given when it was first created.
+    pub return_url: Option<String>,
 }
 
-/// Reads the session from a 2xx answer of HTTP status `status`: an id and an https session URL
-/// are required, or it is `invalid_response`.
-pub fn session_from_answer(
-    fields: &AnswerFields,
-    status: u16,
-    allow_insecure_localhost: bool,
-) -> Result<Session, Error> {
-    let invalid = Error::InvalidResponse { status };
-    let id = fields
-        .idv_id
-        .or(fields.id)
-        .filter(|id| is_token(id, 128))
-        .ok_or(invalid)?;
-    let http = HttpAllowed::localhost_if(allow_insecure_localhost);
-    let url = fields
-        .session_url
-        .or(fields.session_url_camel)
-        .ok_or(invalid)?;
-    let url = parse_strict(url, "sessionUrl", http).map_err(|_| invalid)?;
-    let external_id = match fields.external_id_camel.or(fields.external_id) {
-        Some(external) if is_text(external, MAX_TEXT_LEN) => Some(String::from(external)),
-        Some(_) => return Err(invalid),
-        None => None,
-    };
-    Ok(Session {
-        id: String::from(id),
-        session_url: url.into_href(),
-        external_id,
-        expires_at: None,
-        qr_code_data_url: None,
-    })
+/// Where a provider's create answer keeps each field of the session, in every spelling its
+/// documents use (the first one present wins).
+struct AnswerShape {
+    id: &'static [&'static str],
+    session_url: &'static [&'static str],
+    external_id: &'static [&'static str],
+    expires_at: &'static [&'static str],
+    qr_code: &'static [&'static str],
+    return_url: &'static [&'static str],
 }
 
-/// The members each provider's answer is read from, by [`Provider`] index: the six of
-/// [`AnswerFields`] in its order, then Verifa's `expires_at` and `qr_code_data_url` (`""`: none).
-const ANSWER_KEYS: [[&str; 8]; 3] = [
-    [
-        "idv_id",
-        "id",
-        "session_url",
-        "sessionUrl",
-        "externalId",
-        "external_id",
-        "",
-        "",
-    ],
-    ["", "session_id", "url", "", "", "", "", ""],
-    [
-        "",
-        "id",
-        "capture_url",
-        "",
-        "",
-        "external_ref",
-        "expires_at",
-        "qr_code_data_url",
-    ],
-];
+/// deepidv: `idv_id` (000) or `id` (001), `session_url` (000, 001) or `sessionUrl` (the guide,
+/// 002), `externalId` (000, 001) or `external_id`.
+const DEEPIDV_ANSWER: AnswerShape = AnswerShape {
+    id: &["idv_id", "id"],
+    session_url: &["session_url", "sessionUrl"],
+    external_id: &["externalId", "external_id"],
+    expires_at: &[],
+    qr_code: &[],
+    return_url: &[],
+};
 
-/// Reads the session from a 2xx answer's JSON body, for `provider`: deepidv's `idv_id`/`id` and
-/// `session_url`/`sessionUrl` (`links` an array when present), Didit's `session_id` and `url`,
-/// Verifa's `id`, `capture_url`, `expires_at` and `qr_code_data_url`. Each member read must be a
-/// string or null (null counts as absent).
+/// Didit (003): `session_id`, `url`, and `callback`, the return URL the session holds.
+const DIDIT_ANSWER: AnswerShape = AnswerShape {
+    id: &["session_id"],
+    session_url: &["url"],
+    external_id: &[],
+    expires_at: &[],
+    qr_code: &[],
+    return_url: &["callback"],
+};
+
+/// Verifa (004): `id`, `capture_url`, `external_ref`, `expires_at`, `qr_code_data_url`, each
+/// also in camelCase, which `Key-Inflection` may ask for ("Response key casing. Defaults to
+/// snake").
+const VERIFA_ANSWER: AnswerShape = AnswerShape {
+    id: &["id"],
+    session_url: &["capture_url", "captureUrl"],
+    external_id: &["external_ref", "externalRef"],
+    expires_at: &["expires_at", "expiresAt"],
+    qr_code: &["qr_code_data_url", "qrCodeDataUrl"],
+    return_url: &[],
+};
+
+impl AnswerShape {
+    fn of(provider: Provider) -> &'static AnswerShape {
+        match provider {
+            Provider::Deepidv => &DEEPIDV_ANSWER,
+            Provider::Didit => &DIDIT_ANSWER,
+            Provider::Verifa => &VERIFA_ANSWER,
+        }
+    }
+}
+
+/// The first of `names` that `answer` has, as a string; `Ok(None)` when none is there (or
+/// null), an error when one is there with another type.
+fn member<'a>(answer: &'a Json, names: &[&str], invalid: Error) -> Result<Option<&'a str>, Error> {
+    for name in names {
+        match answer.get(name) {
+            None | Some(Json::Null) => continue,
+            Some(Json::Str(s)) => return Ok(Some(s)),
+            Some(_) => return Err(invalid),
+        }
+    }
+    Ok(None)
+}
+
+/// Reads the session from a 2xx answer's JSON body (HTTP status `status`) as `provider`'s
+/// documents shape it: an id and an https session URL are required, the rest is kept when
+/// present and well formed, or it is `invalid_response`. deepidv's `links` must be an array.
 pub fn session_from_json(
     provider: Provider,
     answer: &Json,
@@ -113,54 +106,64 @@ pub fn session_from_json(
     allow_insecure_localhost: bool,
 ) -> Result<Session, Error> {
     let invalid = Error::InvalidResponse { status };
+    let shape = AnswerShape::of(provider);
+    let links = answer.get("links").filter(|links| **links != Json::Null);
     if !matches!(answer, Json::Object(_))
-        || (provider == Provider::Deepidv
-            && answer
-                .get("links")
-                .is_some_and(|links| !matches!(links, Json::Array(_))))
+        || (provider == Provider::Deepidv && links.is_some_and(|l| !matches!(l, Json::Array(_))))
     {
         return Err(invalid);
     }
-    let mut values = [None; 8];
-    for (value, key) in values.iter_mut().zip(match provider {
-        Provider::Deepidv => ANSWER_KEYS[0],
-        Provider::Didit => ANSWER_KEYS[1],
-        Provider::Verifa => ANSWER_KEYS[2],
-    }) {
-        *value = match answer.get(key).filter(|_| !key.is_empty()) {
-            None | Some(Json::Null) => None,
-            Some(Json::Str(s)) => Some(s.as_str()),
-            Some(_) => return Err(invalid),
-        };
-    }
-    let [idv_id, id, session_url, session_url_camel, external_id_camel, external_id, expires_at, qr] =
-        values;
-    let fields = AnswerFields {
-        idv_id,
-        id,
-        session_url,
-        session_url_camel,
-        external_id_camel,
-        external_id,
+    let id = member(answer, shape.id, invalid)?
+        .filter(|id| is_token(id, 128))
+        .ok_or(invalid)?;
+    let http = HttpAllowed::localhost_if(allow_insecure_localhost);
+    let url = member(answer, shape.session_url, invalid)?.ok_or(invalid)?;
+    let url = parse_strict(url, "sessionUrl", http).map_err(|_| invalid)?;
+    let external_id = match member(answer, shape.external_id, invalid)? {
+        Some(external) if is_text(external, MAX_TEXT_LEN) => Some(String::from(external)),
+        Some(_) => return Err(invalid),
+        None => None,
     };
-    let mut session = session_from_answer(&fields, status, allow_insecure_localhost)?;
-    session.expires_at = match expires_at {
+    let expires_at = match member(answer, shape.expires_at, invalid)? {
         Some(at) if rfc3339_ms(at).is_some() => Some(String::from(at)),
         Some(_) => return Err(invalid),
         None => None,
     };
-    session.qr_code_data_url = match qr {
-        Some(qr) if is_png_data_url(qr) => Some(String::from(qr)),
-        Some(_) => return Err(invalid),
+    let qr_code_data_url = match member(answer, shape.qr_code, invalid)? {
+        Some(qr) => Some(png_data_url(qr).ok_or(invalid)?),
         None => None,
     };
-    Ok(session)
+    // A return URL to use in a browser: https (or, when allowed, http on localhost). Another
+    // (a mobile app's scheme) stays in the provider's answer only.
+    let return_url = member(answer, shape.return_url, invalid)?
+        .and_then(|url| parse_strict(url, "returnUrl", http).ok())
+        .map(|url| url.into_href());
+    Ok(Session {
+        id: String::from(id),
+        session_url: url.into_href(),
+        external_id,
+        expires_at,
+        qr_code_data_url,
+        return_url,
+    })
 }
 
-/// A `data:image/png;base64,` URL (a QR code to show, nothing a browser would run).
-fn is_png_data_url(s: &str) -> bool {
-    s.strip_prefix("data:image/png;base64,")
-        .is_some_and(|body| is_base64(body, 1024 * 1024))
+/// The largest QR code image accepted, decoded.
+const MAX_QR_BYTES: usize = 1024 * 1024;
+
+/// A QR code as a `data:image/png;base64,` URL: one already (Verifa's field is named
+/// `qr_code_data_url`), or bare base64 (its description: "Base64-encoded QR code PNG"), given
+/// the prefix. Either way the bytes must be a PNG: nothing a browser would run.
+fn png_data_url(qr: &str) -> Option<String> {
+    const PREFIX: &str = "data:image/png;base64,";
+    let base64 = qr.strip_prefix(PREFIX).unwrap_or(qr);
+    if !is_base64(base64, MAX_QR_BYTES) || image_kind(base64) != Some(ImageKind::Png) {
+        return None;
+    }
+    let mut url = String::with_capacity(PREFIX.len() + base64.len());
+    url.push_str(PREFIX);
+    url.push_str(base64);
+    Some(url)
 }
 
 /// The message of a 400 answer, bounded: at most this many characters are kept.

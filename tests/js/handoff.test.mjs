@@ -143,7 +143,7 @@ test("a person goes to the hosted page and back: completeHandoff returns the cal
   await page.close();
 });
 
-test("replaying the return URL is refused: the state is one use", async () => {
+test("replaying the return URL is refused: the state is one use, and the tab knows it was used", async () => {
   const { page } = await openPage(browser);
   const { handoff } = await journey(page, "success");
   const redirect = new URL(handoff.searchParams.get("redirect_url"));
@@ -151,7 +151,13 @@ test("replaying the return URL is refused: the state is one use", async () => {
   redirect.searchParams.append("status", "success");
   await page.goto(redirect.href);
   await page.waitForSelector("#out[data-done]");
-  assert.deepEqual(JSON.parse(await page.textContent("#out")), { code: "no_pending_handoff", isIdvError: true });
+  assert.deepEqual(JSON.parse(await page.textContent("#out")), { code: "handoff_replayed", isIdvError: true });
+  // The same return in another tab (its own sessionStorage): another device's, not a replay.
+  const { page: other } = await openPage(browser);
+  await other.goto(redirect.href);
+  await other.waitForSelector("#out[data-done]");
+  assert.deepEqual(JSON.parse(await other.textContent("#out")), { code: "no_pending_handoff", isIdvError: true });
+  await other.close();
   await page.close();
 });
 

@@ -92,6 +92,9 @@ test("the proxy URL must be https unless allowInsecureProxy; credentials and tri
   assert.equal(e.field, "proxyUrl");
   assert.equal((await codeOf(createSession("https://user:pw@proxy.example/", REQUEST))).code, "credentials_in_url");
   assert.equal((await codeOf(createSession("/api/idv/sessions", REQUEST))).code, "invalid_url");
+  // allowInsecureProxy is for a proxy on loopback (development): http elsewhere stays refused.
+  const lan = await codeOf(createSession("http://192.168.1.20:8787/api/idv/sessions", REQUEST, DEV));
+  assert.deepEqual([lan.code, lan.field], ["insecure_url", "proxyUrl"]);
   assert.equal(proxy.requests.length, 0);
 });
 
@@ -203,21 +206,35 @@ test("the caller's idempotencyKey is sent", async () => {
   assert.equal(proxy.requests[0].headers["idempotency-key"], "order-42");
 });
 
-test("documented errors map to codes with the status, and are not retried", async () => {
+test("documented errors map to codes with the status and the provider's words, and are not retried", async () => {
+  const DIDIT = { workflow_id: "11111111-2222-3333-4444-555555555555" };
   const cases = [
-    [400, { message: "phone must be E.164", field: "phone" }, "invalid_request"],
-    [401, { message: "bad key" }, "unauthorized"],
-    [402, {}, "payment_required"],
-    [404, {}, "workflow_not_found"],
-    [422, {}, "idempotency_conflict"],
+    // deepidv (000): 400, 401, 402, 404 "Workflow ID not found", 429.
+    ["deepidv", 400, { message: "phone must be E.164", field: "phone" }, "invalid_request", "phone"],
+    ["deepidv", 401, { message: "bad key" }, "unauthorized"],
+    ["deepidv", 402, { message: "Insufficient token balance" }, "payment_required"],
+    ["deepidv", 404, { message: "Workflow ID not found" }, "workflow_not_found"],
+    // A 404 means nothing more for the others; a 422 only what the proxy's own code says.
+    ["didit", 404, { detail: "Not found." }, "upstream_error"],
+    ["deepidv", 422, {}, "upstream_error"],
+    ["deepidv", 422, { code: "idempotency_conflict", message: "Idempotency-Key reused with another body" }, "idempotency_conflict"],
+    // Verifa (004): 422 is its generic "Unprocessable Entity Error".
+    ["verifa", 422, { message: "country is not supported", field: "country" }, "invalid_request", "country"],
+    // Didit's words come as `detail`; its nested fields by their dotted names.
+    ["didit", 400, { detail: "Enter a valid phone number.", field: "contact_details.phone" }, "invalid_request", "contact_details.phone"],
   ];
-  for (const [status, json, code] of cases) {
+  for (const [provider, status, json, code, field] of cases) {
     proxy.reset();
     proxy.reply({ status, json });
-    const e = await codeOf(createSession(proxy.url, REQUEST, DEV));
-    assert.equal(e.code, code, String(status));
-    assert.equal(e.status, status);
-    assert.equal(proxy.requests.length, 1, `${status} was retried`);
+    const request = provider === "didit" ? DIDIT : provider === "verifa" ? {} : REQUEST;
+    const e = await codeOf(createSession(proxy.url, request, { ...DEV, provider }));
+    const label = `${provider} ${status} ${JSON.stringify(json)}`;
+    assert.equal(e.code, code, label);
+    assert.equal(e.status, status, label);
+    assert.equal(e.field, field, label);
+    const words = json.message ?? json.detail;
+    if (words) assert.equal(e.message, words, label);
+    assert.equal(proxy.requests.length, 1, `${label} was retried`);
   }
 });
 
@@ -250,8 +267,9 @@ test("when retries run out: 5xx is upstream_error, a dropped connection network_
   assert.equal(e.status, 500);
   assert.equal(proxy.requests.length, 3);
 
+  // A lost connection is retried once the proxy has said, in this call, that it deduplicates.
   proxy.reset();
-  proxy.reply({ drop: true }, { drop: true }, { drop: true });
+  proxy.reply({ status: 503, json: {} }, { drop: true }, { drop: true });
   const n = await codeOf(createSession(proxy.url, REQUEST, DEV));
   assert.equal(n.code, "network_error");
   assert.equal(n.status, undefined);
@@ -303,10 +321,42 @@ test("rate_limited with retryAfterMs when the wait is too long or retries run ou
 });
 
 test("each attempt times out after timeoutMs; then timeout", async () => {
-  proxy.reply(...Array(2).fill({ status: 200, json: SESSION, delayMs: 400 }));
-  const e = await codeOf(createSession(proxy.url, REQUEST, { ...DEV, timeoutMs: 100, maxRetries: 1, maxDelayMs: 10 }));
+  // Verifa documents idempotency: a timed-out create is sent again with the same key.
+  const VERIFA = { ...DEV, provider: "verifa", timeoutMs: 100, maxRetries: 1, maxDelayMs: 10 };
+  proxy.reply(...Array(2).fill({ status: 201, json: {}, delayMs: 400 }));
+  const e = await codeOf(createSession(proxy.url, {}, VERIFA));
   assert.equal(e.code, "timeout");
   assert.equal(proxy.requests.length, 2);
+  assert.equal(proxy.requests[0].headers["idempotency-key"], proxy.requests[1].headers["idempotency-key"]);
+});
+
+// deepidv and Didit document no idempotency: a create the provider may have made is never sent
+// again, unless the proxy has said in this call that it deduplicates (Idv-Idempotency).
+test("deepidv and Didit creates that may have been made are not re-sent to a proxy that did not say it deduplicates", async () => {
+  const silent = await startProxyStub({ deduplicates: false });
+  try {
+    for (const [provider, request] of [["deepidv", REQUEST], ["didit", { workflow_id: "11111111-2222-3333-4444-555555555555" }]]) {
+      for (const [answer, code, options] of [
+        [{ status: 503, json: {} }, "upstream_error", {}],
+        [{ drop: true }, "network_error", {}],
+        [{ status: 200, json: SESSION, delayMs: 400 }, "timeout", { timeoutMs: 100 }],
+      ]) {
+        silent.reset();
+        silent.reply(answer, answer, answer);
+        const e = await codeOf(createSession(silent.url, request, { ...DEV, provider, ...options }));
+        assert.equal(e.code, code, `${provider} ${code}`);
+        assert.equal(silent.requests.length, 1, `${provider} ${code}: re-sent`);
+      }
+      // A 429 made nothing: it is retried for every provider.
+      silent.reset();
+      silent.reply({ status: 429, headers: { "Retry-After": "0" }, json: {} });
+      const retried = await createSession(silent.url, request, { ...DEV, provider }).catch((e) => e);
+      assert.equal(silent.requests.length, 2, `${provider} 429`);
+      assert.ok(!(retried instanceof IdvError) || retried.code === "invalid_response", String(retried?.code));
+    }
+  } finally {
+    silent.close();
+  }
 });
 
 test("the caller's signal aborts a request in flight, and a wait between attempts", async () => {

@@ -3,12 +3,14 @@
 // when the stack ends or runs out of time.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { verify } from "../expected.mjs";
+import { verify, verifyServer } from "../expected.mjs";
 import { checkPage } from "./browser.mjs";
 import { ExecError, tail } from "./proc.mjs";
 import { serveStatic } from "./serve.mjs";
 import { createServer } from "node:net";
 import { testRunnerChecks } from "./testrunner.mjs";
+import { serverReport } from "./server-checks.mjs";
+import { startStandIn } from "./standin.mjs";
 
 /** The text to report for a failure: the message, and the end of a process's output. */
 export function errorText(e) {
@@ -202,7 +204,7 @@ export function makeContext({ name, appDir, outDir, stackDir, procs, tarball, no
       const entry = { name: checkName, ok: false, error: "did not finish (the stack ran out of time)" };
       checks.push(entry);
       try {
-        const r = await fn();
+        const { verify: verifyWith = verify, ...r } = await fn();
         if (ended) return entry; // finished after the stack's time ran out: stays failed
         Object.assign(entry, r);
         if ("passed" in r && !("report" in r)) {
@@ -210,7 +212,7 @@ export function makeContext({ name, appDir, outDir, stackDir, procs, tarball, no
           entry.ok = !!r.passed;
           entry.error = entry.ok ? undefined : r.error ?? "failed";
         } else {
-          entry.problems = verify(r.report);
+          entry.problems = verifyWith(r.report);
           entry.ok = entry.problems.length === 0;
           entry.error = entry.ok ? undefined : entry.problems.join("\n");
         }
@@ -223,6 +225,34 @@ export function makeContext({ name, appDir, outDir, stackDir, procs, tarball, no
       if (!entry.ok) entry.headline = headline(entry.error);
       log(`  ${entry.ok ? "ok  " : "FAIL"} ${checkName}${entry.ok ? "" : `: ${entry.headline}`}`);
       return entry;
+    },
+
+    /**
+     * The stand-in deepidv provider (lib/standin.mjs), in this process, closed with the stack.
+     * Its env(base) is what a server app is started with (PORT, PROVIDER_URL, IDV_API_KEY,
+     * RETURN_URL).
+     */
+    async standIn() {
+      alive();
+      const s = await startStandIn();
+      cleanups.push(() => s.close());
+      return s;
+    },
+
+    /**
+     * One server app's check: the calls of lib/server-checks.mjs against the app at `base` (its
+     * origin), compared with expected.mjs' EXPECTED_SERVER. `app` is the app's start step (its
+     * failure fails the check); `paths` the handler's routes when not the defaults.
+     */
+    serverCheck(checkName, { base, provider, app, paths }) {
+      return ctx.check(checkName, async () => {
+        app?.need();
+        const { report, calls } = await serverReport(base, provider, paths);
+        // Nor in what the app printed (its process's output, when the check started it).
+        const output = app?.value?.output?.();
+        report.keyInOutput = typeof output === "string" ? output.includes(provider.apiKey.slice(-12)) : "no output";
+        return { report, info: { calls }, verify: verifyServer };
+      });
     },
 
     /** An observation for the report (how the tool resolved the package, a warning...). */

@@ -17,7 +17,7 @@
 use idv_handoff::json::Json as CoreJson;
 use idv_handoff::provider::Provider;
 use idv_handoff::session::{
-    normalize_request, normalize_session_request, Field, Value, DEEPIDV_FIELDS, DIDIT_FIELDS,
+    normalize_request, normalize_session_request, Field, RequestOptions, Value, DEEPIDV_FIELDS, DIDIT_FIELDS,
     VERIFA_FIELDS,
 };
 use libfuzzer_sys::fuzz_target;
@@ -132,7 +132,11 @@ fn check_json(text: &str) {
     ];
     for (provider, shape) in shapes {
         for localhost in [false, true] {
-            let Ok(body) = normalize_request(provider, &request, localhost) else {
+            let options = RequestOptions {
+                allow_insecure_localhost: localhost,
+                ..RequestOptions::default()
+            };
+            let Ok(body) = normalize_request(provider, &request, &options) else {
                 continue;
             };
             let json: Json = serde_json::from_str(&body).expect("the body is JSON");

@@ -1,13 +1,15 @@
 // A scripted stand-in for the integrator's proxy, on loopback: each request takes the next
 // scripted answer (status, headers, body, a delay, or a dropped connection) and is recorded, so
 // tests can check exactly what createSession sent and how often. With `cors`, it answers
-// preflights and exposes the rate-limit headers as README documents.
+// preflights and exposes the headers createSession reads, as README documents. With
+// `deduplicates` (the default, as the package's server half does) every answer says
+// `Idv-Idempotency: deduplicated`; without it the proxy says nothing of idempotency.
 import { createServer } from "node:http";
 
 export const CORS_HEADERS = {
   "Access-Control-Allow-Methods": "POST",
   "Access-Control-Allow-Headers": "Content-Type, Idempotency-Key",
-  "Access-Control-Expose-Headers": "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset",
+  "Access-Control-Expose-Headers": "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Idv-Idempotency",
   "Access-Control-Max-Age": "0",
 };
 
@@ -18,7 +20,7 @@ export const SESSION = {
   links: [],
 };
 
-export async function startProxyStub({ cors = false } = {}) {
+export async function startProxyStub({ cors = false, deduplicates = true } = {}) {
   const script = [];
   const requests = [];
   const preflights = [];
@@ -40,7 +42,8 @@ export async function startProxyStub({ cors = false } = {}) {
           req.socket.destroy();
           return;
         }
-        const headers = { ...corsHeaders, ...(answer.headers ?? {}) };
+        const said = deduplicates ? { "Idv-Idempotency": "deduplicated" } : {};
+        const headers = { ...corsHeaders, ...said, ...(answer.headers ?? {}) };
         let text = answer.text ?? "";
         if (answer.json !== undefined) {
           text = JSON.stringify(answer.json);

@@ -121,10 +121,12 @@ async function command(base, method, path, body, timeoutMs) {
 
 /**
  * Starts `name` (a key of BROWSERS) and opens a session. Resolves to
- * { label, navigate(url), execute(script, args), close(), output() }. On any failure the driver
+ * { label, navigate(url), execute(script, args), url(), click(selector), windows(), window(),
+ * switchTo(handle), cookies(), session(method, path, body), close(), output() }; `capabilities`
+ * are added to the browser's own (e.g. { acceptInsecureCerts: true }). On any failure the driver
  * is killed before the error is thrown; the error carries the driver's last output.
  */
-export async function startBrowser(name, { startupMs = 30_000, sessionMs = 60_000 } = {}) {
+export async function startBrowser(name, { startupMs = 30_000, sessionMs = 60_000, capabilities = {} } = {}) {
   const spec = BROWSERS[name];
   if (!spec) throw new Error(`unknown browser ${name}`);
   const port = await freePort();
@@ -190,17 +192,33 @@ export async function startBrowser(name, { startupMs = 30_000, sessionMs = 60_00
         await sleep(100);
       }
     }
-    const created = await command(base, "POST", "/session", { capabilities: { alwaysMatch: spec.capabilities(profile) } }, sessionMs);
+    const created = await command(base, "POST", "/session", { capabilities: { alwaysMatch: { ...spec.capabilities(profile), ...capabilities } } }, sessionMs);
     sessionId = created.sessionId;
     if (!sessionId) throw new Error(`${spec.label}: POST /session answered no sessionId: ${JSON.stringify(created)}`);
     const browser = `${created.capabilities?.browserName ?? "?"} ${created.capabilities?.browserVersion ?? "?"}`;
     await command(base, "POST", `/session/${sessionId}/timeouts`, { script: 10_000, pageLoad: 30_000 }, 10_000);
+    const session = (method, path, body, timeoutMs = 15_000) => command(base, method, `/session/${sessionId}${path}`, body, timeoutMs);
+    const find = async (selector) => {
+      const found = await session("POST", "/element", { using: "css selector", value: selector });
+      return Object.values(found)[0]; // the element reference, under its W3C key
+    };
     return {
       label: spec.label,
       browser,
       navigate: (url) => command(base, "POST", `/session/${sessionId}/url`, { url }, 40_000),
       execute: (script, args = [], timeoutMs = 15_000) =>
         command(base, "POST", `/session/${sessionId}/execute/sync`, { script, args }, timeoutMs),
+      /** Any command of this session: `path` after /session/{id}. */
+      session,
+      /** The address of the current browsing context. */
+      url: () => session("GET", "/url"),
+      /** A WebDriver Element Click (a trusted click: a user activation, unlike a script's click()). */
+      click: async (selector) => session("POST", `/element/${await find(selector)}/click`, {}, 40_000),
+      /** The handles of every window (tab) of the session, and switching between them. */
+      windows: () => session("GET", "/window/handles"),
+      window: () => session("GET", "/window"),
+      switchTo: (handle) => session("POST", "/window", { handle }),
+      cookies: () => session("GET", "/cookie"),
       close,
       output,
     };

@@ -1,0 +1,371 @@
+// idv-handoff/server: the integrator's proxy as one Fetch-API handler, `(request) => Response`,
+// for every runtime that has `Request` and `Response` (workerd, Vercel Edge and Next.js route
+// handlers, Deno, Bun, Node 20+).
+//
+// This file is the I/O shell: it reads requests, keeps idempotency records in a store, calls the
+// provider with the API key and writes responses. Every decision (routes, CORS, what a request
+// may hold, what is sent and what an answer means) is made by the wasm core
+// (src/bindings/server.rs, src/server.rs), which never sees the API key.
+import * as wasm from "./server/idv_handoff.js";
+import { IdvError } from "./server/idv_error.js";
+import { guardOf } from "./guard.js";
+
+const { call } = guardOf(wasm, IdvError);
+const {
+  serverCreate,
+  serverKeepsAnswer,
+  serverReturn,
+  serverRoute,
+  serverSetup,
+  serverStart,
+  serverStatusAnswer,
+  serverStatusRequest,
+  serverUnconfirmed,
+} = wasm;
+
+/** Ten seconds for the provider to answer. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * The handler. Options: see server.d.ts. The API key, the store, the timeout and the hooks stay
+ * here; everything else is checked by the core, now and at every request.
+ */
+export function createIdvHandler(options) {
+  const setup = call(serverSetup, options);
+  const { apiKey, store = memoryStore(), timeoutMs = DEFAULT_TIMEOUT_MS, beforeCreate, beforeStatus } = options;
+  if (typeof apiKey !== "string" || apiKey === "") throw optionError("apiKey");
+  if (typeof store?.begin !== "function" || typeof store?.finish !== "function") throw optionError("store");
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) throw optionError("timeoutMs");
+  for (const [name, hook] of [["beforeCreate", beforeCreate], ["beforeStatus", beforeStatus]]) {
+    if (hook !== undefined && typeof hook !== "function") throw optionError(name);
+  }
+  const providerHeaders = () => ({ [setup.keyHeader]: apiKey });
+  const dedup = { [setup.dedupHeader]: setup.dedupValue };
+
+  /**
+   * `fetch` to the provider: bounded in time, redirects not followed, the answer bounded, and
+   * the API key cut out of it wherever it appears (a provider echoing its request's headers in
+   * an error would otherwise hand the key to the browser).
+   */
+  async function provider(url, init) {
+    const response = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await readText(response.body, setup.maxAnswerBytes)) ?? "";
+    return { status: response.status, headers: response.headers, body: body.replaceAll(apiKey, "[redacted]") };
+  }
+
+  // Every answer of the create route says the proxy deduplicates (the browser's createSession
+  // may then re-send a create whose answer it lost: src/session/retry.rs).
+  async function create(request, corsHeaders) {
+    const cors = { ...corsHeaders, ...dedup };
+    if (beforeCreate) {
+      const refused = await beforeCreate(request);
+      if (refused instanceof Response) return withHeaders(refused, cors);
+    }
+    const length = Number(request.headers.get("Content-Length") ?? 0);
+    const body = length > setup.maxBodyBytes ? null : await readText(request.body, setup.maxBodyBytes);
+    const key = request.headers.get("Idempotency-Key");
+    // A body over the bound is not read further: `null` tells the core, which refuses it (413).
+    // The headers the provider documents for its create go to the core, which checks them.
+    const sent = {};
+    for (const name of setup.forwardedHeaders) {
+      const value = request.headers.get(name);
+      if (value !== null) sent[name] = value;
+    }
+    const plan = call(serverCreate, options, { body, idempotencyKey: key ?? undefined, headers: sent });
+    if (plan.refuse) return json(plan.refuse.status, plan.refuse.body, cors);
+    const headers = { "Content-Type": "application/json", ...plan.forward, ...providerHeaders() };
+    const send = () => provider(plan.url, { method: "POST", headers, body: plan.body });
+    // Without an Idempotency-Key nothing can be told apart: the create goes through as it is.
+    if (key === null) return answer(await sendOrFail(send), cors);
+    const fingerprint = await digest(plan.body);
+    const seen = await store.begin(key, fingerprint, setup.idempotencyTtlSeconds);
+    if (seen?.conflict) {
+      return json(422, JSON.stringify({ code: "idempotency_conflict", message: "the Idempotency-Key was already used with another request" }), cors);
+    }
+    if (seen?.response) return answer(seen.response, cors);
+    let result;
+    try {
+      result = await sendOrFail(send);
+    } finally {
+      // Kept for the key only when the same request would get the same answer again.
+      const keep = result && result.status && call(serverKeepsAnswer, result.status);
+      await store.finish(key, keep ? { status: result.status, headers: pick(result.headers, setup.answerHeaders), body: result.body } : null);
+    }
+    return answer(result, cors);
+  }
+
+  /** The provider's answer, or a 502 of the handler's own when there is none (timeout, network). */
+  async function sendOrFail(send) {
+    try {
+      return await send();
+    } catch (e) {
+      const timedOut = e?.name === "TimeoutError";
+      const error = timedOut ? { code: "timeout", message: "the provider did not answer in time" } : { code: "upstream_error", message: "the provider could not be reached" };
+      return { status: timedOut ? 504 : 502, headers: new Headers(), body: JSON.stringify(error), own: true };
+    }
+  }
+
+  /** The provider's answer as the browser gets it: its status and body, its rate-limit headers. */
+  function answer(result, extra) {
+    const headers = { "Content-Type": "application/json", ...pick(result.headers, setup.answerHeaders), ...extra };
+    return new Response(result.body, { status: result.status, headers });
+  }
+
+  async function status(request, id, cors) {
+    if (beforeStatus) {
+      const refused = await beforeStatus(request, id);
+      if (refused instanceof Response) return withHeaders(refused, cors);
+    }
+    const read = call(serverStatusRequest, options, id);
+    if (read.refuse) return json(read.refuse.status, read.refuse.body, cors);
+    const result = await sendOrFail(() => provider(read.url, { headers: providerHeaders() }));
+    if (result.own) return json(result.status, result.body, cors);
+    const summary = call(serverStatusAnswer, options, id, result.status, result.body);
+    return json(summary.status, summary.body, cors);
+  }
+
+  function start(request) {
+    const started = call(serverStart, options, request.url);
+    if (started.error) return errorPage(400, started.error);
+    return new Response(null, { status: 302, headers: { Location: started.location, "Set-Cookie": started.cookie } });
+  }
+
+  async function finish(request) {
+    const back = call(serverReturn, options, request.url, request.headers.get("Cookie") ?? "");
+    if (back.error) return errorPage(400, back.error, back.cookie);
+    // Confirmed with the provider before anything is shown: a made-up session id ends here.
+    const read = call(serverStatusRequest, options, back.sessionId);
+    const result = read.refuse ? null : await sendOrFail(() => provider(read.url, { headers: providerHeaders() }));
+    if (!result || result.own || result.status < 200 || result.status > 299) {
+      return errorPage(400, call(serverUnconfirmed, result?.status ?? 400), back.cookie);
+    }
+    // Another device than the one the handoff began on: nothing of the result is shown here;
+    // the starting browser learns it (awaitResult).
+    if (back.otherDevice) return donePage();
+    return new Response(null, { status: 303, headers: { Location: back.resultLocation, "Set-Cookie": back.cookie } });
+  }
+
+  // `context`: workerd's and Vercel's execution context (`ctx`), whose waitUntil keeps a create
+  // running to its end (the provider's answer kept for its key) when the browser goes away.
+  return async function handle(request, context) {
+    const routed = call(serverRoute, options, {
+      method: request.method,
+      url: request.url,
+      origin: request.headers.get("Origin") ?? undefined,
+    });
+    const cors = routed.cors ?? {};
+    switch (routed.route) {
+      case "preflight":
+        return new Response(null, { status: 204, headers: cors });
+      case "create": {
+        const created = create(request, cors);
+        if (typeof context?.waitUntil === "function") context.waitUntil(created.catch(() => {}));
+        return created;
+      }
+      case "status":
+        return status(request, routed.sessionId, cors);
+      case "start":
+        return start(request);
+      case "return":
+        return finish(request);
+      case "forbidden":
+        return json(403, JSON.stringify({ code: "origin_not_allowed", message: "this origin may not call the verification API" }), {});
+      default:
+        return json(404, JSON.stringify({ code: "not_found", message: "no such route" }), cors);
+    }
+  };
+}
+
+function optionError(option) {
+  return new IdvError("invalid_option", "an option has an invalid value", { field: option });
+}
+
+function json(status, body, headers) {
+  return new Response(body, { status, headers: { "Content-Type": "application/json", ...headers } });
+}
+
+function withHeaders(response, headers) {
+  const copy = new Response(response.body, response);
+  for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value);
+  return copy;
+}
+
+function pick(headers, names) {
+  const picked = {};
+  for (const name of names) {
+    const value = headers instanceof Headers ? headers.get(name) : headers?.[name];
+    if (value !== null && value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
+
+/** The body as text, or null when it is longer than `max` bytes (read no further than that). */
+async function readText(stream, max) {
+  if (!stream) return "";
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** SHA-256 of a create's checked body, hex: what a key's later requests are compared with. */
+async function digest(text) {
+  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A small page of the handler's own, its text escaped; no-store, as each is about one person. */
+function page(status, title, body, cookie) {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}</style></head>
+<body><main><h1>${title}</h1>${body}</main></body></html>`;
+  const headers = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+  if (cookie) headers["Set-Cookie"] = cookie;
+  return new Response(html, { status, headers });
+}
+
+function errorPage(status, error, cookie) {
+  const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return page(
+    status,
+    "Verification not confirmed",
+    `<p class="error" id="refused">${escape(error.message)}</p>
+<p>Code: <code id="code">${escape(error.code)}</code></p><p><a href="/">Start again</a></p>`,
+    cookie,
+  );
+}
+
+/** The other device's page: the session is real, and this is all it says. */
+function donePage() {
+  return page(
+    200,
+    "You're done here",
+    `<p id="done">Your verification was sent. Go back to the device where you started: it shows the result.</p>`,
+  );
+}
+
+/**
+ * The default idempotency store: in this process's memory (a Node server, one isolate), for
+ * `ttlSeconds` per key, at most `maxKeys` keys (the oldest go first). Requests with a key in
+ * flight wait for its answer. Not shared between processes or isolates, and lost on restart:
+ * for workerd, use `durableObjectStore`.
+ */
+export function memoryStore({ maxKeys = 10_000 } = {}) {
+  const records = new Map();
+  // Expired records go, and past maxKeys the oldest; a key whose first create is still in
+  // flight stays whatever its age (others wait on it: removing it would let a second create
+  // through).
+  const sweep = () => {
+    const now = Date.now();
+    for (const [key, record] of records) {
+      if (record.pending) continue;
+      if (record.expiresAt <= now || records.size > maxKeys) records.delete(key);
+      else break;
+    }
+  };
+  return {
+    async begin(key, fingerprint, ttlSeconds) {
+      sweep();
+      let record = records.get(key);
+      while (record?.pending) {
+        await record.pending;
+        record = records.get(key);
+      }
+      if (!record) {
+        let resolve;
+        const pending = new Promise((ok) => (resolve = ok));
+        records.set(key, { fingerprint, pending, resolve, expiresAt: Date.now() + ttlSeconds * 1000 });
+        return null;
+      }
+      if (record.fingerprint !== fingerprint) return { conflict: true };
+      return { response: record.response };
+    },
+    async finish(key, response) {
+      const record = records.get(key);
+      if (!record) return;
+      if (response) records.set(key, { fingerprint: record.fingerprint, response, expiresAt: record.expiresAt });
+      else records.delete(key);
+      record.resolve?.();
+    },
+  };
+}
+
+/**
+ * An idempotency store in a Durable Object namespace (workerd): one object per key, so every
+ * isolate sees the same record and concurrent requests with a key wait for its first answer.
+ * Bind `IdvIdempotencyStore` (exported here) as a Durable Object class; records are kept for
+ * their TTL in the object's storage, then deleted by its alarm.
+ */
+export function durableObjectStore(namespace) {
+  const stub = (key) => namespace.get(namespace.idFromName(key));
+  const ask = async (key, body) => {
+    const response = await stub(key).fetch("https://idv-idempotency/", { method: "POST", body: JSON.stringify(body) });
+    return response.json();
+  };
+  return {
+    async begin(key, fingerprint, ttlSeconds) {
+      return (await ask(key, { op: "begin", fingerprint, ttlSeconds })).result;
+    },
+    async finish(key, response) {
+      await ask(key, { op: "finish", response });
+    },
+  };
+}
+
+/** How long a claimed key waits for its request's answer before another may claim it. */
+const CLAIM_MS = 60_000;
+
+/** The Durable Object class of `durableObjectStore`: one record, its answer, its expiry. */
+export class IdvIdempotencyStore {
+  constructor(state) {
+    this.state = state;
+    this.pending = null;
+  }
+
+  async fetch(request) {
+    const { op, fingerprint, ttlSeconds, response } = await request.json();
+    const storage = this.state.storage;
+    if (op === "begin") {
+      // A claim whose request never finished (its isolate went away) stops holding the key.
+      while (this.pending && Date.now() - this.pending.at < CLAIM_MS) {
+        await Promise.race([this.pending.promise, new Promise((ok) => setTimeout(ok, CLAIM_MS))]);
+      }
+      const record = await storage.get("record");
+      if (record && record.expiresAt > Date.now()) {
+        return Response.json({ result: record.fingerprint === fingerprint ? { response: record.response } : { conflict: true } });
+      }
+      let resolve;
+      this.pending = { promise: new Promise((ok) => (resolve = ok)), resolve, fingerprint, at: Date.now(), expiresAt: Date.now() + ttlSeconds * 1000 };
+      return Response.json({ result: null });
+    }
+    const pending = this.pending;
+    this.pending = null;
+    if (pending && response) {
+      await storage.put("record", { fingerprint: pending.fingerprint, response, expiresAt: pending.expiresAt });
+      await storage.setAlarm(pending.expiresAt);
+    }
+    pending?.resolve();
+    return Response.json({ result: null });
+  }
+
+  async alarm() {
+    await this.state.storage.deleteAll();
+  }
+}
