@@ -49,7 +49,7 @@ export function createIdvHandler(options) {
    */
   async function provider(url, init) {
     const response = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await readText(response.body, setup.maxAnswerBytes)) ?? "";
+    const body = (await readText(response, setup.maxAnswerBytes)) ?? "";
     return { status: response.status, headers: response.headers, body: body.replaceAll(apiKey, "[redacted]") };
   }
 
@@ -62,7 +62,7 @@ export function createIdvHandler(options) {
       if (refused instanceof Response) return withHeaders(refused, cors);
     }
     const length = Number(request.headers.get("Content-Length") ?? 0);
-    const body = length > setup.maxBodyBytes ? null : await readText(request.body, setup.maxBodyBytes);
+    const body = length > setup.maxBodyBytes ? null : await readText(request, setup.maxBodyBytes);
     const key = request.headers.get("Idempotency-Key");
     // A body over the bound is not read further: `null` tells the core, which refuses it (413).
     // The headers the provider documents for its create go to the core, which checks them.
@@ -199,9 +199,21 @@ function pick(headers, names) {
   return picked;
 }
 
-/** The body as text, or null when it is longer than `max` bytes (read no further than that). */
-async function readText(stream, max) {
+/**
+ * The body of a Request or Response as text, or null when it is longer than `max` bytes (read
+ * no further than that). A body whose Content-Length is within the bound is read by the host in
+ * one go; one without is read chunk by chunk and counted.
+ */
+async function readText(message, max) {
+  const stream = message.body;
   if (!stream) return "";
+  const declared = message.headers.get("Content-Length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= max) {
+    // The HTTP layer (Node's parser, workerd, Deno, Bun, fetch) holds the body to its declared
+    // length; the count below still refuses a text that cannot fit in `max` bytes.
+    const text = await message.text();
+    return text.length > max ? null : text;
+  }
   const reader = stream.getReader();
   const chunks = [];
   let size = 0;
@@ -308,15 +320,18 @@ export function memoryStore({ maxKeys = 10_000 } = {}) {
 }
 
 /**
- * An idempotency store in a Durable Object namespace (workerd): one object per key, so every
- * isolate sees the same record and concurrent requests with a key wait for its first answer.
- * Bind `IdvIdempotencyStore` (exported here) as a Durable Object class; records are kept for
- * their TTL in the object's storage, then deleted by its alarm.
+ * An idempotency store in a Durable Object namespace (workerd): the keys spread over `shards`
+ * objects by a hash of the key, so that every isolate sees the same record of a key, requests
+ * with a key wait for its first answer, and the objects stay warm (one object per key would
+ * start a new object for every create). Bind `IdvIdempotencyStore` (exported here) as a Durable
+ * Object class; each object sweeps its expired records hourly (an alarm).
  */
-export function durableObjectStore(namespace) {
-  const stub = (key) => namespace.get(namespace.idFromName(key));
+export function durableObjectStore(namespace, { shards = 32 } = {}) {
+  if (!Number.isInteger(shards) || shards < 1 || shards > 1024) throw optionError("shards");
+  // A stub per call: workerd binds a stub to the request that made it.
+  const stub = (key) => namespace.get(namespace.idFromName(`idv-idempotency-${fnv1a(key) % shards}`));
   const ask = async (key, body) => {
-    const response = await stub(key).fetch("https://idv-idempotency/", { method: "POST", body: JSON.stringify(body) });
+    const response = await stub(key).fetch("https://idv-idempotency/", { method: "POST", body: JSON.stringify({ key, ...body }) });
     return response.json();
   };
   return {
@@ -329,43 +344,85 @@ export function durableObjectStore(namespace) {
   };
 }
 
+/** FNV-1a, 32 bits: which shard a key lives in (not a secret: the key is the browser's own). */
+function fnv1a(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
 /** How long a claimed key waits for its request's answer before another may claim it. */
 const CLAIM_MS = 60_000;
+/** How often an object deletes its expired records. */
+const SWEEP_MS = 3_600_000;
 
-/** The Durable Object class of `durableObjectStore`: one record, its answer, its expiry. */
+/**
+ * The Durable Object class of `durableObjectStore`: the records of the keys of one shard (each
+ * `{ fingerprint, response, expiresAt }` in storage under its key), and the keys in flight.
+ */
 export class IdvIdempotencyStore {
   constructor(state) {
     this.state = state;
-    this.pending = null;
+    this.pending = new Map();
+    this.sweeping = false;
   }
 
   async fetch(request) {
-    const { op, fingerprint, ttlSeconds, response } = await request.json();
+    const { op, key, fingerprint, ttlSeconds, response } = await request.json();
     const storage = this.state.storage;
     if (op === "begin") {
       // A claim whose request never finished (its isolate went away) stops holding the key.
-      while (this.pending && Date.now() - this.pending.at < CLAIM_MS) {
-        await Promise.race([this.pending.promise, new Promise((ok) => setTimeout(ok, CLAIM_MS))]);
+      for (let p = this.pending.get(key); p && Date.now() - p.at < CLAIM_MS; p = this.pending.get(key)) {
+        let timer;
+        const claimEnds = new Promise((ok) => (timer = setTimeout(ok, CLAIM_MS - (Date.now() - p.at))));
+        await Promise.race([p.promise, claimEnds]);
+        clearTimeout(timer);
       }
-      const record = await storage.get("record");
+      // (Storage reads close the object's input gate: no other request slips in between.)
+      const record = await storage.get(key);
       if (record && record.expiresAt > Date.now()) {
         return Response.json({ result: record.fingerprint === fingerprint ? { response: record.response } : { conflict: true } });
       }
       let resolve;
-      this.pending = { promise: new Promise((ok) => (resolve = ok)), resolve, fingerprint, at: Date.now(), expiresAt: Date.now() + ttlSeconds * 1000 };
+      const promise = new Promise((ok) => (resolve = ok));
+      this.pending.set(key, { promise, resolve, fingerprint, at: Date.now(), expiresAt: Date.now() + ttlSeconds * 1000 });
       return Response.json({ result: null });
     }
-    const pending = this.pending;
-    this.pending = null;
+    const pending = this.pending.get(key);
+    this.pending.delete(key);
     if (pending && response) {
-      await storage.put("record", { fingerprint: pending.fingerprint, response, expiresAt: pending.expiresAt });
-      await storage.setAlarm(pending.expiresAt);
+      await storage.put(key, { fingerprint: pending.fingerprint, response, expiresAt: pending.expiresAt });
+      if (!this.sweeping) {
+        if ((await storage.getAlarm()) === null) await storage.setAlarm(Date.now() + SWEEP_MS);
+        this.sweeping = true;
+      }
     }
     pending?.resolve();
     return Response.json({ result: null });
   }
 
+  /** Deletes the expired records, a page at a time; comes back while any record is left. */
   async alarm() {
-    await this.state.storage.deleteAll();
+    const storage = this.state.storage;
+    const now = Date.now();
+    let left = 0;
+    let startAfter;
+    for (;;) {
+      const page = await storage.list({ limit: 512, startAfter });
+      if (page.size === 0) break;
+      const expired = [];
+      for (const [key, record] of page) {
+        if (!(record?.expiresAt > now)) expired.push(key);
+        else left++;
+        startAfter = key;
+      }
+      // At most 128 keys a delete.
+      for (let i = 0; i < expired.length; i += 128) await storage.delete(expired.slice(i, i + 128));
+    }
+    this.sweeping = left > 0;
+    if (left > 0) await storage.setAlarm(now + SWEEP_MS);
   }
 }

@@ -92,11 +92,18 @@ export function createIdvHandler(options: IdvHandlerOptions): IdvHandler;
 /** The default store: this process's memory (not shared between processes or isolates). */
 export function memoryStore(options?: { maxKeys?: number }): IdempotencyStore;
 
-/** A store in a Durable Object namespace bound to `IdvIdempotencyStore` (workerd). */
-export function durableObjectStore(namespace: {
-  idFromName(name: string): unknown;
-  get(id: unknown): { fetch(input: string, init?: unknown): Promise<{ json(): Promise<any> }> };
-}): IdempotencyStore;
+/**
+ * A store in a Durable Object namespace bound to `IdvIdempotencyStore` (workerd): the keys spread
+ * over `shards` objects (default 32, at most 1024) by a hash of the key. Changing `shards` moves
+ * keys to other objects: records kept before the change are not seen after it.
+ */
+export function durableObjectStore(
+  namespace: {
+    idFromName(name: string): unknown;
+    get(id: unknown): { fetch(input: string, init?: unknown): Promise<{ json(): Promise<any> }> };
+  },
+  options?: { shards?: number },
+): IdempotencyStore;
 
 /** The Durable Object class `durableObjectStore` needs: export it from your worker and bind it. */
 export class IdvIdempotencyStore {
