@@ -5,8 +5,12 @@
 
 /** The guard of one wasm-bindgen module (`glue`) and the IdvError class its code throws. */
 export function guardOf(glue, IdvError) {
+  // How many fresh instances the module has had: what lived in the old one's memory (the
+  // server half's configuration) must be made again.
+  let instances = 0;
   function fault(e) {
     if (e instanceof IdvError) return e;
+    instances++;
     try {
       glue.__wbg_reset_state();
     } catch {
@@ -24,5 +28,5 @@ export function guardOf(glue, IdvError) {
       throw fault(e);
     }
   }
-  return { call, fault };
+  return { call, fault, instance: () => instances };
 }

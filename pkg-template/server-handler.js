@@ -10,9 +10,10 @@ import * as wasm from "./server/idv_handoff.js";
 import { IdvError } from "./server/idv_error.js";
 import { guardOf } from "./guard.js";
 
-const { call } = guardOf(wasm, IdvError);
+const { call, instance } = guardOf(wasm, IdvError);
 const {
   serverCreate,
+  serverHandler,
   serverKeepsAnswer,
   serverReturn,
   serverRoute,
@@ -28,10 +29,22 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * The handler. Options: see server.d.ts. The API key, the store, the timeout and the hooks stay
- * here; everything else is checked by the core, now and at every request.
+ * here; everything else is read and checked by the core once, now: a later change to the
+ * caller's object is not seen.
  */
 export function createIdvHandler(options) {
-  const setup = call(serverSetup, options);
+  const given = snapshot(options);
+  // The core's configuration, made again in the module's fresh instance after a fault.
+  let config = call(serverHandler, given);
+  let configInstance = instance();
+  const handler = () => {
+    if (configInstance !== instance()) {
+      config = call(serverHandler, given);
+      configInstance = instance();
+    }
+    return config;
+  };
+  const setup = call(serverSetup, config);
   const { apiKey, store = memoryStore(), timeoutMs = DEFAULT_TIMEOUT_MS, beforeCreate, beforeStatus } = options;
   if (typeof apiKey !== "string" || apiKey === "") throw optionError("apiKey");
   if (typeof store?.begin !== "function" || typeof store?.finish !== "function") throw optionError("store");
@@ -71,7 +84,7 @@ export function createIdvHandler(options) {
       const value = request.headers.get(name);
       if (value !== null) sent[name] = value;
     }
-    const plan = call(serverCreate, options, { body, idempotencyKey: key ?? undefined, headers: sent });
+    const plan = call(serverCreate, handler(), { body, idempotencyKey: key ?? undefined, headers: sent });
     if (plan.refuse) return json(plan.refuse.status, plan.refuse.body, cors);
     const headers = { "Content-Type": "application/json", ...plan.forward, ...providerHeaders() };
     const send = () => provider(plan.url, { method: "POST", headers, body: plan.body });
@@ -116,25 +129,25 @@ export function createIdvHandler(options) {
       const refused = await beforeStatus(request, id);
       if (refused instanceof Response) return withHeaders(refused, cors);
     }
-    const read = call(serverStatusRequest, options, id);
+    const read = call(serverStatusRequest, handler(), id);
     if (read.refuse) return json(read.refuse.status, read.refuse.body, cors);
     const result = await sendOrFail(() => provider(read.url, { headers: providerHeaders() }));
     if (result.own) return json(result.status, result.body, cors);
-    const summary = call(serverStatusAnswer, options, id, result.status, result.body);
+    const summary = call(serverStatusAnswer, handler(), id, result.status, result.body);
     return json(summary.status, summary.body, cors);
   }
 
   function start(request) {
-    const started = call(serverStart, options, request.url);
+    const started = call(serverStart, handler(), request.url);
     if (started.error) return errorPage(400, started.error);
     return new Response(null, { status: 302, headers: { Location: started.location, "Set-Cookie": started.cookie } });
   }
 
   async function finish(request) {
-    const back = call(serverReturn, options, request.url, request.headers.get("Cookie") ?? "");
+    const back = call(serverReturn, handler(), request.url, request.headers.get("Cookie") ?? "");
     if (back.error) return errorPage(400, back.error, back.cookie);
     // Confirmed with the provider before anything is shown: a made-up session id ends here.
-    const read = call(serverStatusRequest, options, back.sessionId);
+    const read = call(serverStatusRequest, handler(), back.sessionId);
     const result = read.refuse ? null : await sendOrFail(() => provider(read.url, { headers: providerHeaders() }));
     if (!result || result.own || result.status < 200 || result.status > 299) {
       return errorPage(400, call(serverUnconfirmed, result?.status ?? 400), back.cookie);
@@ -147,8 +160,8 @@ export function createIdvHandler(options) {
 
   // `context`: workerd's and Vercel's execution context (`ctx`), whose waitUntil keeps a create
   // running to its end (the provider's answer kept for its key) when the browser goes away.
-  return async function handle(request, context) {
-    const routed = call(serverRoute, options, {
+  async function route(request, context) {
+    const routed = call(serverRoute, handler(), {
       method: request.method,
       url: request.url,
       origin: request.headers.get("Origin") ?? undefined,
@@ -173,7 +186,38 @@ export function createIdvHandler(options) {
       default:
         return json(404, JSON.stringify({ code: "not_found", message: "no such route" }), cors);
     }
+  }
+
+  // A fault inside the wasm (the module has recovered: the next request is served) is a 500 of
+  // the handler's own; anything a hook or the store throws is the integrator's and goes on.
+  return async function handle(request, context) {
+    try {
+      return await route(request, context);
+    } catch (e) {
+      if (!(e instanceof IdvError) || e.code !== "internal_error") throw e;
+      return json(500, JSON.stringify({ code: e.code, message: e.message }), {});
+    }
   };
+}
+
+/**
+ * The options as given now: a plain object's own members, arrays and plain objects among them
+ * copied, so that changing the caller's object later changes nothing here. Anything else goes
+ * to the core as it is, which refuses it.
+ */
+function snapshot(options) {
+  if (options === null || typeof options !== "object" || Object.getPrototypeOf(options) !== Object.prototype) return options;
+  try {
+    const copy = {};
+    for (const [key, value] of Object.entries(options)) {
+      const plain = value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
+      copy[key] = Array.isArray(value) ? [...value] : plain ? { ...value } : value;
+    }
+    return copy;
+  } catch {
+    // A getter that throws: the core reads the object itself and says which option failed.
+    return options;
+  }
 }
 
 function optionError(option) {

@@ -3,7 +3,10 @@ import type { IdvError, Provider } from "./index.js";
 
 export { IdvError };
 
-/** Options of `createIdvHandler`. Every one is checked when the handler is made. */
+/**
+ * Options of `createIdvHandler`. Every one is read and checked once, when the handler is made: a
+ * later change to the object is not seen (make another handler).
+ */
 export interface IdvHandlerOptions {
   /** Whose API: "deepidv", "didit" or "verifa". */
   provider: Provider;
@@ -79,7 +82,11 @@ export interface IdempotencyStore {
   finish(key: string, answer: StoredAnswer | null): Promise<void>;
 }
 
-/** The handler: answers its routes, `not_found` (404) for any other request. */
+/**
+ * The handler: answers its routes, `not_found` (404) for any other request, and 500
+ * `internal_error` for a fault inside its WebAssembly module (which recovers for the next
+ * request). What a hook or the store throws, it throws.
+ */
 export type IdvHandler = (
   request: Request,
   /** workerd's and Vercel's execution context: a create then finishes even if the browser goes. */

@@ -128,12 +128,28 @@ fn handler_config(options: &JsValue) -> Result<ServerConfig, JsValue> {
     Ok(config(&config_options)?)
 }
 
-/// Checks the handler's options once, when the handler is made, and returns what the shell
-/// needs of them: `{ provider, keyHeader, forwardedHeaders, maxBodyBytes, maxAnswerBytes,
-/// idempotencyTtlSeconds, dedupHeader, dedupValue, exposedHeaders }`.
+/// A handler's configuration, read and checked once, when the handler is made: the shell holds
+/// it and hands it to every call, so no request reads the options again (that read was most of
+/// the core's time per request). It lives in this instance's memory: after a fault the shell
+/// makes it again in the fresh instance (pkg-template/server-handler.js).
+#[wasm_bindgen(skip_typescript)]
+pub struct ServerHandler {
+    config: ServerConfig,
+}
+
+/// Reads and checks the handler's options.
+#[wasm_bindgen(js_name = serverHandler, skip_typescript)]
+pub fn server_handler(options: JsValue) -> Result<ServerHandler, JsValue> {
+    Ok(ServerHandler {
+        config: handler_config(&options)?,
+    })
+}
+
+/// What the shell needs of the configuration: `{ provider, keyHeader, forwardedHeaders,
+/// maxBodyBytes, maxAnswerBytes, idempotencyTtlSeconds, dedupHeader, dedupValue, answerHeaders }`.
 #[wasm_bindgen(js_name = serverSetup, skip_typescript)]
-pub fn server_setup(options: JsValue) -> Result<JsValue, JsValue> {
-    let config = handler_config(&options)?;
+pub fn server_setup(handler: &ServerHandler) -> JsValue {
+    let config = &handler.config;
     let api = config.provider.api();
     let mut text = ObjectWriter::new();
     text.string("provider", config.provider.as_str())
@@ -148,7 +164,7 @@ pub fn server_setup(options: JsValue) -> Result<JsValue, JsValue> {
         .string("dedupHeader", DEDUPLICATION_HEADER)
         .string("dedupValue", DEDUPLICATED)
         .json("answerHeaders", &string_list(ANSWER_HEADERS));
-    Ok(plain_object(&text.finish()))
+    plain_object(&text.finish())
 }
 
 /// The provider answer headers passed on to the browser (the rate limit it documents, 004).
@@ -178,8 +194,8 @@ const REQUEST_KEYS: Known = Known::new(&["method", "url", "origin"]);
 /// is `preflight`, `create`, `status`, `start`, `return`, `notFound`, `forbidden` (an origin not
 /// allowed) or `elsewhere`, and `cors` the headers to add (`null` when none).
 #[wasm_bindgen(js_name = serverRoute, skip_typescript)]
-pub fn server_route(options: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let config = handler_config(&options)?;
+pub fn server_route(handler: &ServerHandler, request: JsValue) -> Result<JsValue, JsValue> {
+    let config = &handler.config;
     let request = Options::read(&request, REQUEST_KEYS, "request")?;
     // What a client sent is bounded, never trusted: a method no route has, a URL too long to
     // be one of ours, an Origin too long to be allowed are answered (404, 403), not thrown.
@@ -225,7 +241,7 @@ pub fn server_route(options: JsValue, request: JsValue) -> Result<JsValue, JsVal
     }
     match origin.as_deref() {
         Some(origin) if json_route => {
-            out.json("cors", &cors_headers(origin, &config));
+            out.json("cors", &cors_headers(origin, config));
         }
         _ => {
             out.json("cors", "null");
@@ -274,8 +290,8 @@ const CREATE_KEYS: Known = Known::new(&["body", "idempotencyKey", "headers"]);
 /// `POST {api}/sessions`: `{ refuse: { status, body } }`, or `{ url, body }` to send the provider
 /// (with the key header and the forwarded ones the shell adds).
 #[wasm_bindgen(js_name = serverCreate, skip_typescript)]
-pub fn server_create(options: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let config = handler_config(&options)?;
+pub fn server_create(handler: &ServerHandler, request: JsValue) -> Result<JsValue, JsValue> {
+    let config = &handler.config;
     let request = Options::read(&request, CREATE_KEYS, "request")?;
     let max = config.provider.max_request_bytes();
     // `null`: the shell stopped reading a body longer than the bound.
@@ -328,7 +344,7 @@ pub fn server_create(options: JsValue, request: JsValue) -> Result<JsValue, JsVa
         }
     }
     let mut out = ObjectWriter::new();
-    match create_request(&config, &body, key.as_deref()) {
+    match create_request(config, &body, key.as_deref()) {
         Ok(create) => {
             out.string("url", &create.url)
                 .string("body", &create.body)
@@ -361,11 +377,11 @@ pub fn server_keeps_answer(status: u16) -> bool {
 
 /// `GET {api}/sessions/:id`, before the provider: `{ refuse }` or `{ url }`.
 #[wasm_bindgen(js_name = serverStatusRequest, skip_typescript)]
-pub fn server_status_request(options: JsValue, id: JsValue) -> Result<JsValue, JsValue> {
-    let config = handler_config(&options)?;
+pub fn server_status_request(handler: &ServerHandler, id: JsValue) -> Result<JsValue, JsValue> {
+    let config = &handler.config;
     let id = id.as_string().unwrap_or_default();
     let mut out = ObjectWriter::new();
-    match session_request(&config, &id) {
+    match session_request(config, &id) {
         Ok(url) => {
             out.string("url", &url);
         }
@@ -381,12 +397,12 @@ pub fn server_status_request(options: JsValue, id: JsValue) -> Result<JsValue, J
 /// does not know, 502 for any other answer or one that is not a session.
 #[wasm_bindgen(js_name = serverStatusAnswer, skip_typescript)]
 pub fn server_status_answer(
-    options: JsValue,
+    handler: &ServerHandler,
     id: JsValue,
     status: u16,
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let config = handler_config(&options)?;
+    let config = &handler.config;
     let id = id.as_string().unwrap_or_default();
     let text = super::short_string(&body, MAX_PROVIDER_ANSWER_BYTES as u32).unwrap_or_default();
     let answer = Json::parse(&text);
@@ -398,8 +414,8 @@ pub fn server_status_answer(
         status: 502,
         error: Error::UpstreamError { status },
     };
-    let result = match (status, answer.as_ref().and_then(|a| summary(&config, a))) {
-        (200..=299, Some(summary)) => Ok(summary_body(&config, &id, &summary, &text)),
+    let result = match (status, answer.as_ref().and_then(|a| summary(config, a))) {
+        (200..=299, Some(summary)) => Ok(summary_body(config, &id, &summary, &text)),
         (404, _) => Err(not_found),
         _ => Err(failed),
     };
@@ -418,17 +434,17 @@ pub fn server_status_answer(
 
 /// `GET {start}`: `{ location, cookie }`, or `{ error: { code, message } }` for the error page.
 #[wasm_bindgen(js_name = serverStart, skip_typescript)]
-pub fn server_start(options: JsValue, url: JsValue) -> Result<JsValue, JsValue> {
-    let config = handler_config(&options)?;
+pub fn server_start(handler: &ServerHandler, url: JsValue) -> Result<JsValue, JsValue> {
+    let config = &handler.config;
     let url = url.as_string().unwrap_or_default();
     let mut out = ObjectWriter::new();
-    match start(&config, crate::query::query_of(&url)) {
+    match start(config, crate::query::query_of(&url)) {
         Ok(started) => {
             out.string("location", &started.location).string(
                 "cookie",
                 &state_cookie(
                     CookieState::Pending(&started.state),
-                    over_http(&config, &url),
+                    over_http(config, &url),
                 ),
             );
         }
@@ -453,11 +469,15 @@ fn error_text(error: Error) -> String {
 /// otherDevice: true }` in a browser that began none (confirm the session, then say "you're
 /// done here"); or `{ error, cookie? }` for the error page (a pending state is used up by it).
 #[wasm_bindgen(js_name = serverReturn, skip_typescript)]
-pub fn server_return(options: JsValue, url: JsValue, cookies: JsValue) -> Result<JsValue, JsValue> {
-    let config = handler_config(&options)?;
+pub fn server_return(
+    handler: &ServerHandler,
+    url: JsValue,
+    cookies: JsValue,
+) -> Result<JsValue, JsValue> {
+    let config = &handler.config;
     let url = url.as_string().unwrap_or_default();
     let cookies = cookies.as_string().unwrap_or_default();
-    let dev = over_http(&config, &url);
+    let dev = over_http(config, &url);
     let cookie = state_of_cookies(&cookies, dev);
     let used = match cookie {
         Some(CookieState::Pending(state)) => Some(state_cookie(CookieState::Used(state), dev)),
@@ -465,10 +485,10 @@ pub fn server_return(options: JsValue, url: JsValue, cookies: JsValue) -> Result
     };
     let mut out = ObjectWriter::new();
     let query = crate::query::query_of(&url);
-    match returned_session(&config, query, cookie) {
+    match returned_session(config, query, cookie) {
         Ok(Returned::Here(id)) => {
             out.string("sessionId", &id)
-                .string("resultLocation", &result_location(&config, query))
+                .string("resultLocation", &result_location(config, query))
                 .optional("cookie", used.as_deref());
         }
         Ok(Returned::OtherDevice(id)) => {

@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { Worker } from "node:worker_threads";
 import { inspect } from "node:util";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
@@ -1238,8 +1239,46 @@ describe("in Node", () => {
         "function",
       );
       assert.equal(typeof createIdvHandler({ ...base, store: memoryStore({ maxKeys: 5 }), timeoutMs: 1 }), "function");
-      // Last: the hooks (see the report: any hook option, even `undefined`, throws internal_error).
       assert.equal(typeof createIdvHandler({ ...base, beforeCreate() {}, beforeStatus: async () => {} }), "function");
+    });
+
+    test("options are read once: changing the caller's object afterwards changes nothing", { timeout: 20_000 }, async () => {
+      mock.reset();
+      const options = { provider: "deepidv", apiKey: KEY, providerUrl: mock.url, allowInsecureLocalhost: true, returnUrls: [RETURN], timeoutMs: 3000 };
+      const handler = createIdvHandler(options);
+      options.returnUrls.push("https://evil.example/idv/return");
+      options.returnUrls[0] = "https://evil.example/other";
+      options.provider = "didit";
+      options.providerUrl = "https://api.evil.example";
+      for (const url of ["https://evil.example/idv/return", "https://evil.example/other"]) {
+        const foreign = await post(handler, bodies.deepidv(url));
+        assert.equal(foreign.status, 400, foreign.text);
+        assert.equal(foreign.json().code, "return_url_not_allowed");
+      }
+      const ok = await post(handler, bodies.deepidv(`${RETURN}?state=x`));
+      assert.equal(ok.status, 201, ok.text);
+      assert.equal(mock.creates(), 1, "the create went to the provider configured at first");
+    });
+
+    test("a fault inside the wasm answers 500 internal_error, then the handler serves again with its configuration", { timeout: 60_000 }, async () => {
+      const result = await new Promise((ok, fail) => {
+        const worker = new Worker(new URL("./server/fault-worker.mjs", import.meta.url), { workerData: { returnUrl: RETURN } });
+        const timer = setTimeout(() => {
+          worker.terminate();
+          fail(new Error("the fault worker did not answer in 30 s"));
+        }, 30_000);
+        worker.once("message", (message) => {
+          clearTimeout(timer);
+          worker.terminate();
+          ok(message);
+        });
+        worker.once("error", (e) => {
+          clearTimeout(timer);
+          fail(e);
+        });
+      });
+      assert.deepEqual(result.failures, [], result.failures.join("\n"));
+      assert.equal(result.steps, 4, "every step ran");
     });
   });
 });
