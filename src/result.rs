@@ -78,12 +78,14 @@ pub struct Summary {
 
 /// The wait before read number `attempt + 1` (`attempt` 0 being the first read), `random` in
 /// [0, 1): the delay grows by half each time from [`FIRST_DELAY_MS`], within ±25 %, to at most
-/// [`MAX_DELAY_MS`].
+/// [`MAX_DELAY_MS`]. The growth stops at the cap before the jitter, so that pages polling at the
+/// cap stay spread (7.5 to 10 s) instead of reading in step every 10 s.
 pub fn delay_ms(attempt: u32, random: f64) -> u32 {
     let mut ceiling = f64::from(FIRST_DELAY_MS);
     for _ in 0..attempt.min(16) {
         ceiling *= 1.5;
     }
+    let ceiling = ceiling.min(f64::from(MAX_DELAY_MS));
     let random = if random.is_nan() {
         0.5
     } else {

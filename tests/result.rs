@@ -45,13 +45,23 @@ fn the_schedule_grows_from_about_one_and_a_half_seconds_to_ten() {
             let d = f64::from(delay_ms(attempt, r));
             assert!(d <= f64::from(MAX_DELAY_MS), "{attempt} {r} {d}");
             assert!(
-                d >= (nominal * 0.75).min(f64::from(MAX_DELAY_MS)) - 1.0,
+                d >= nominal.min(f64::from(MAX_DELAY_MS)) * 0.75 - 1.0,
                 "{attempt} {r}"
             );
             assert!(d <= nominal * 1.25 + 1.0, "{attempt} {r}");
         }
     }
     assert!(delay_ms(0, 0.0) >= 1000 && delay_ms(0, 1.0) <= 2000);
+}
+
+#[test]
+fn at_the_cap_the_reads_stay_spread() {
+    // Pages that reached the cap do not read in step: 7.5 to 10 s, as the random value says.
+    for attempt in [6, 10, 40] {
+        assert_eq!(delay_ms(attempt, 0.0), 7500, "{attempt}");
+        assert_eq!(delay_ms(attempt, 0.25), 8750, "{attempt}");
+        assert_eq!(delay_ms(attempt, 0.9), MAX_DELAY_MS, "{attempt}");
+    }
 }
 
 #[test]
