@@ -358,7 +358,9 @@ export interface HandoffWindow {
   /**
    * Sends the new tab to `url` (https, or a path of this site such as the server half's start
    * route), moving this tab's pending handoff (`beginHandoff`) into it; when the tab was blocked
-   * or closed, this tab goes instead. Returns which one went.
+   * or closed, this tab goes instead. Returns which one went. Throws an IdvError, sending no tab
+   * anywhere, for anything else: `invalid_input` (not a string or URL), `invalid_url`,
+   * `insecure_url` (neither https nor this site: `javascript:`, `http:` elsewhere).
    */
   navigate(url: string | URL): "new-tab" | "same-tab";
   /** Closes the new tab (the session could not be created). */

@@ -99,10 +99,19 @@ export function openHandoffWindow() {
       return tab !== null && !tab.closed;
     },
     navigate(url) {
-      const target = new URL(String(url), location.href);
+      // A string or a URL, as everywhere in the package (the core's codes and messages).
+      if (typeof url !== "string" && !(url instanceof URL)) {
+        throw new IdvError("invalid_input", "an argument is not of a type this function takes", { field: "url" });
+      }
+      let target;
+      try {
+        target = new URL(String(url), location.href);
+      } catch {
+        throw new IdvError("invalid_url", "the URL does not parse as an absolute URL", { field: "url" });
+      }
       // Only the hosted page (https) or this site (the server half's start route).
       if (target.protocol !== "https:" && target.origin !== location.origin) {
-        throw new IdvError("insecure_url", "a URL is not https", { field: "url" });
+        throw new IdvError("insecure_url", "the URL must use https", { field: "url" });
       }
       if (tab === null || tab.closed) {
         location.assign(target.href);

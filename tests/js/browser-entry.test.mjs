@@ -71,3 +71,55 @@ for (const [name, base] of Object.entries(pages)) {
     assert.deepEqual(result, { code: "invalid_session_id", isIdvError: true });
   });
 }
+
+test("openHandoffWindow().navigate refuses what it may not send a tab to, with IdvError codes, and sends nothing", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.goto(`${servers.plain.url}/`);
+  await page.waitForSelector("#out[data-done]", { timeout: 10_000 });
+  const before = page.url();
+  const answers = await page.evaluate(async () => {
+    const { openHandoffWindow, IdvError } = await import("idv-handoff");
+    const handoff = openHandoffWindow();
+    const tries = {
+      number: 42,
+      null: null,
+      undefined: undefined,
+      symbol: Symbol("x"),
+      object: { toString: () => "https://app.deepidv.com/s/1" },
+      function: () => "https://app.deepidv.com/s/1",
+      "no host": "https://",
+      "bad port": "https://app.deepidv.com:99999/s/1",
+      "http elsewhere": "http://evil.example/s/1",
+      javascript: "javascript:alert(1)",
+      data: "data:text/html,<script>alert(1)</script>",
+    };
+    const out = {};
+    for (const [name, value] of Object.entries(tries)) {
+      try {
+        out[name] = `answered ${handoff.navigate(value)}`;
+      } catch (e) {
+        out[name] = e instanceof IdvError ? `${e.code} ${e.field}` : `threw ${e?.name}: ${e?.message}`;
+      }
+    }
+    out.tab = handoff.opened ? "still open" : "none";
+    handoff.close();
+    return out;
+  });
+  assert.deepEqual(answers, {
+    number: "invalid_input url",
+    null: "invalid_input url",
+    undefined: "invalid_input url",
+    symbol: "invalid_input url",
+    object: "invalid_input url",
+    function: "invalid_input url",
+    "no host": "invalid_url url",
+    "bad port": "invalid_url url",
+    "http elsewhere": "insecure_url url",
+    javascript: "insecure_url url",
+    data: "insecure_url url",
+    tab: answers.tab,
+  });
+  assert.equal(page.url(), before, "this page went nowhere");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
