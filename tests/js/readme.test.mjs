@@ -1,9 +1,11 @@
 // README.md's code, held to the package: every ```js block parses as a module; every name it
 // imports from idv-handoff or idv-handoff/server is one the installed package exports; the
 // examples whose result README writes in a comment (`// { … }` after a call) give that result;
-// and the server quick starts run: the Worker and the node:http mounting, each answering a create
-// and a status read, with a stand-in for the remote provider (global fetch, as deepidv's
-// documents answer) because these machines cannot reach it.
+// and the server blocks run in Node: the Worker quick start, the node:http mounting, the Next.js
+// route (behind next start's localhost, with publicOrigin) and the hooks block, with a stand-in
+// for the remote provider (global fetch, as deepidv's documents answer) because these machines
+// cannot reach it. The browser blocks run in Chromium: readme-browser.test.mjs. The other
+// runtimes' recipes (wrangler, Deno, Bun, Express, Hono) run as apps in tests/clients.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
@@ -162,5 +164,64 @@ test("the node:http mounting answers a create and a status read", async () => {
     fake.restore();
     listening.closeAllConnections();
     await new Promise((ok) => listening.close(ok));
+  }
+});
+
+test("the beforeCreate and beforeStatus block: no user 401, too many 429, someone else's session 404, yours answered", async () => {
+  const code = blockWith("async beforeCreate(request) {").code;
+  // The block's own helpers, left to the reader: a user from a header, a limit, an owner list.
+  const source = `import { createIdvHandler } from "idv-handoff/server";
+const currentUser = async (request) => (request.headers.get("X-User") ? { id: request.headers.get("X-User") } : null);
+const tooManyAttempts = async (id) => id === "busy";
+const ownsSession = async (request, sessionId) => request.headers.get("X-User") === "jane" && sessionId === "sess_1";
+${code}
+export { handle };
+`;
+  writeFileSync(`${WORK}hooks.mjs`, source);
+  process.env.IDV_API_KEY = "sk_readme";
+  const { handle } = await import(`${WORK}hooks.mjs`);
+  const fake = fakeDeepidv();
+  const call = async (method, path, user, body) => {
+    const headers = { ...(user ? { "X-User": user } : {}), ...(body ? { "Content-Type": "application/json", "Idempotency-Key": "k-hooks" } : {}) };
+    const response = await handle(new Request(`https://yourapp.com${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined }));
+    return { status: response.status, text: await response.text(), retryAfter: response.headers.get("Retry-After") };
+  };
+  try {
+    assert.deepEqual(await call("POST", "/api/idv/sessions", null, REQUEST), { status: 401, text: "sign in first", retryAfter: null });
+    assert.deepEqual(await call("POST", "/api/idv/sessions", "busy", REQUEST), { status: 429, text: "try again later", retryAfter: "60" });
+    assert.equal(fake.seen.length, 0, "refused before the provider");
+    const created = await call("POST", "/api/idv/sessions", "jane", REQUEST);
+    assert.equal(created.status, 200, created.text);
+    assert.deepEqual(await call("GET", "/api/idv/sessions/sess_1", "mallory"), { status: 404, text: "not yours", retryAfter: null });
+    const mine = await call("GET", "/api/idv/sessions/sess_1", "jane");
+    assert.equal(mine.status, 200);
+    assert.equal(JSON.parse(mine.text).status, "submitted");
+  } finally {
+    fake.restore();
+  }
+});
+
+test("the Next.js route block: with publicOrigin, the app's own origin may create and read behind next start's localhost", async () => {
+  const code = blockWith('export const runtime = "nodejs"; // or "edge"').code;
+  writeFileSync(`${WORK}route.mjs`, code);
+  process.env.IDV_API_KEY = "sk_readme";
+  const route = await import(`${WORK}route.mjs`);
+  assert.equal(route.runtime, "nodejs");
+  const fake = fakeDeepidv();
+  try {
+    // As `next start` hands it over: request.url on http://localhost:3000, the browser's Origin the app's.
+    await exercise(async (method, path, body, key = "k-1") => {
+      const request = new Request(`http://localhost:3000${path}`, {
+        method,
+        headers: { Origin: "https://yourapp.com", ...(body ? { "Content-Type": "application/json", "Idempotency-Key": key } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const response = await route[method](request, {});
+      return { status: response.status, text: await response.text() };
+    }, fake.seen);
+    const preflight = await route.OPTIONS(new Request("http://localhost:3000/api/idv/sessions", { method: "OPTIONS", headers: { Origin: "https://yourapp.com", "Access-Control-Request-Method": "POST" } }));
+    assert.equal(preflight.status, 204);
+  } finally {
+    fake.restore();
   }
 });
