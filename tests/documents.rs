@@ -2,16 +2,19 @@
 //! Each row cites the line of the document it checks ("003:254": shared/seeds/003_*, line 254,
 //! 1-based) with a quote of that line, and a check that exercises the public API and asserts
 //! what the line says the behaviour is. Before the checks run, every quote is looked for on its
-//! line (the seeds are read from `$IDV_SEEDS`, else `../shared/seeds` beside the checkout), so a
-//! row cannot drift from the line it claims; without the seeds that part is skipped (with a
-//! note) and the checks still run.
+//! line (in `tests/data/seeds/`, this repository's copy of the documents, which
+//! `the_documents_here_are_the_shared_ones` holds to `../shared/seeds` where that is on the
+//! machine), so a row cannot drift from the line it claims.
 //!
 //! Where the documents contradict themselves or each other, or say less than the package has to
 //! decide, the row checks the behaviour the package chose and says so in a comment ("CHOICE").
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
+use common::{didit_example, seed_lines, seeds_dir};
 
 use idv_handoff::callback::{parse_callback, Callback, CallbackOptions, ParamNames};
 use idv_handoff::error::Error;
@@ -48,42 +51,11 @@ fn row(reference: &'static str, quote: &'static str, check: fn()) -> Row {
     }
 }
 
-/// `$IDV_SEEDS`, else `shared/seeds` beside the checkout (`/work/shared/seeds`).
-fn seeds_dir() -> PathBuf {
-    std::env::var_os("IDV_SEEDS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds"))
-}
-
-/// The lines of seed document `file` ("003"), or `None` when the seeds are not on this machine.
-/// A seeds directory without that document is a failure, not a skip.
-fn seed_lines(file: &str) -> Option<Vec<String>> {
-    let dir = seeds_dir();
-    if !dir.is_dir() {
-        return None;
-    }
-    let name = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .find(|name| name.starts_with(&format!("{file}_")))
-        .unwrap_or_else(|| panic!("no document {file}_* in {}", dir.display()));
-    let text = std::fs::read_to_string(dir.join(&name)).unwrap();
-    Some(text.split('\n').map(String::from).collect())
-}
-
 /// Checks every row's quote against its line, then runs every check; reports all failures at once.
 fn run_table(provider: &str, files: &[&str], rows: Vec<Row>) {
     let mut failures = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let seeds: Vec<(&str, Option<Vec<String>>)> =
-        files.iter().map(|&f| (f, seed_lines(f))).collect();
-    if seeds.iter().any(|(_, lines)| lines.is_none()) {
-        println!(
-            "note: {} absent: the quotes of the {provider} rows are not checked against the documents",
-            seeds_dir().display()
-        );
-    }
+    let seeds: Vec<(&str, Vec<String>)> = files.iter().map(|&f| (f, seed_lines(f))).collect();
     for r in &rows {
         if !seen.insert((r.reference, r.quote)) {
             failures.push(format!("{} {:?}: the same row twice", r.reference, r.quote));
@@ -104,24 +76,22 @@ fn run_table(provider: &str, files: &[&str], rows: Vec<Row>) {
             ));
             continue;
         };
-        if let Some(lines) = lines {
-            let text = line.checked_sub(1).and_then(|i| lines.get(i));
-            if !text.is_some_and(|t| t.contains(r.quote)) {
-                failures.push(format!(
-                    "{} is {:?}, without {:?}",
-                    r.reference, text, r.quote
-                ));
-            }
-            // A quote found on other lines too pins its row less: said, so it can be seen.
-            let elsewhere: Vec<usize> = (1..=lines.len())
-                .filter(|&n| n != line && lines[n - 1].contains(r.quote))
-                .collect();
-            if !elsewhere.is_empty() {
-                println!(
-                    "note: {} {:?} is also on lines {elsewhere:?} of {file}",
-                    r.reference, r.quote
-                );
-            }
+        let text = line.checked_sub(1).and_then(|i| lines.get(i));
+        if !text.is_some_and(|t| t.contains(r.quote)) {
+            failures.push(format!(
+                "{} is {:?}, without {:?}",
+                r.reference, text, r.quote
+            ));
+        }
+        // A quote found on other lines too pins its row less: said, so it can be seen.
+        let elsewhere: Vec<usize> = (1..=lines.len())
+            .filter(|&n| n != line && lines[n - 1].contains(r.quote))
+            .collect();
+        if !elsewhere.is_empty() {
+            println!(
+                "note: {} {:?} is also on lines {elsewhere:?} of {file}",
+                r.reference, r.quote
+            );
         }
     }
     for r in &rows {
@@ -611,6 +581,39 @@ fn deepidv_rows() -> Vec<Row> {
     ]
 }
 
+/// This repository's copy of the documents is the team's: wherever `../shared/seeds` is beside
+/// the checkout (the development machines), the files must be the same, byte for byte, so that a
+/// document changed there fails here until the copy (and the rows) follow.
+#[test]
+fn the_documents_here_are_the_shared_ones() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !shared.is_dir() {
+        println!(
+            "note: {} absent: the copy is not compared",
+            shared.display()
+        );
+        return;
+    }
+    let files = |dir: &Path| {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".txt"))
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(files(&seeds_dir()), files(&shared));
+    for name in files(&shared) {
+        assert!(
+            std::fs::read(shared.join(&name)).unwrap()
+                == std::fs::read(seeds_dir().join(&name)).unwrap(),
+            "tests/data/seeds/{name} differs from {}",
+            shared.join(&name).display()
+        );
+    }
+}
+
 #[test]
 fn deepidv_documents() {
     run_table("deepidv", &["000", "001", "002"], deepidv_rows());
@@ -620,20 +623,6 @@ fn deepidv_documents() {
 // Didit (003: Create Session, POST /v3/session/)
 
 const WORKFLOW: &str = "11111111-2222-3333-4444-555555555555";
-
-fn didit_example() -> Value {
-    // The example request of 003 (lines 12-32).
-    json!({
-        "workflow_id": WORKFLOW,
-        "vendor_data": "user-123",
-        "callback": "https://example.com/verification/callback",
-        "callback_method": "both",
-        "metadata": {"user_type": "premium", "account_id": "ABC123"},
-        "language": "en",
-        "contact_details": {"email": "john.doe@example.com", "send_notification_emails": true, "email_lang": "en", "phone": "+14155552671"},
-        "expected_details": {"first_name": "John", "last_name": "Doe", "date_of_birth": "1990-05-15", "id_country": "USA", "expected_document_types": ["P", "ID"]}
-    })
-}
 
 fn didit_minimal() -> Value {
     json!({ "workflow_id": WORKFLOW })
@@ -756,13 +745,12 @@ fn didit_rows() -> Vec<Row> {
             }
         }),
         row("003:195", "pt-BR,", || {
-            // Every language of lines 159-212 (compared with the document when it is here), and
-            // in contact_details.email_lang too. CHOICE: 003:156 says ISO 639-1, but the list has
+            // Every language of lines 159-212 (compared with the document), and in
+            // contact_details.email_lang too. CHOICE: 003:156 says ISO 639-1, but the list has
             // cnr (639-3) and regional tags (pt-BR, zh-CN, zh-TW): the list is what is taken.
-            if let Some(lines) = seed_lines("003") {
-                let listed: Vec<&str> = lines[158..212].iter().map(|l| l.trim().trim_end_matches(',')).collect();
-                assert_eq!(listed, DIDIT_LANGUAGES);
-            }
+            let lines = seed_lines("003");
+            let listed: Vec<&str> = lines[158..212].iter().map(|l| l.trim().trim_end_matches(',')).collect();
+            assert_eq!(listed, DIDIT_LANGUAGES);
             for language in DIDIT_LANGUAGES {
                 assert!(normalize(D, with(didit_minimal(), "language", json!(language))).is_ok(), "{language}");
                 assert!(didit_nested("contact_details", json!({"email_lang": language})).is_ok(), "{language}");

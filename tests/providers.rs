@@ -8,6 +8,9 @@ use idv_handoff::session::{normalize_request, rfc3339_ms, session_from_json, Req
 use idv_handoff::Error;
 use serde_json::{json, Value};
 
+mod common;
+use common::didit_example;
+
 fn normalize(provider: Provider, request: Value) -> Result<Value, Error> {
     normalize_with(provider, request, &[]).map_err(|problems| problems[0])
 }
@@ -24,20 +27,6 @@ fn normalize_with(
         ..RequestOptions::default()
     };
     normalize_request(provider, &json, &options).map(|body| serde_json::from_str(&body).unwrap())
-}
-
-fn didit_example() -> Value {
-    // The example of 003_*.
-    json!({
-        "workflow_id": "11111111-2222-3333-4444-555555555555",
-        "vendor_data": "user-123",
-        "callback": "https://example.com/verification/callback",
-        "callback_method": "both",
-        "metadata": {"user_type": "premium", "account_id": "ABC123"},
-        "language": "en",
-        "contact_details": {"email": "john.doe@example.com", "send_notification_emails": true, "email_lang": "en", "phone": "+14155552671"},
-        "expected_details": {"first_name": "John", "last_name": "Doe", "date_of_birth": "1990-05-15", "id_country": "USA", "expected_document_types": ["P", "ID"]}
-    })
 }
 
 #[test]

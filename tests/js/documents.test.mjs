@@ -2,9 +2,8 @@
 // idv-handoff/server, as installed in node_modules): one table-driven test per provider, for the
 // facts visible at the package's surface. Each row cites the line of the document it checks
 // ("003:254": shared/seeds/003_*, line 254, 1-based) with a quote of that line, checked against
-// the document when the seeds are on this machine ($IDV_SEEDS, else ../shared/seeds beside the
-// checkout), so a row cannot drift from the line it claims; without them that part is skipped
-// with a diagnostic and the checks still run.
+// the document (tests/data/seeds/, helpers/seeds.mjs), so a row cannot drift from the line it
+// claims.
 //
 // The proxy createSession talks to, and the provider the server half talks to, are tiny
 // node:http servers on 127.0.0.1 answering what the documents show. Where the documents
@@ -13,35 +12,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseCallback, normalizeSessionRequest, buildHandoffUrl, buildReturnUrl, createSession, IdvError } from "idv-handoff";
 import { createIdvHandler } from "idv-handoff/server";
-
-const SEEDS = process.env.IDV_SEEDS ?? fileURLToPath(new URL("../../../shared/seeds/", import.meta.url));
+import { checkSeedQuote } from "./helpers/seeds.mjs";
 
 // ---------------------------------------------------------------------------------------------
 // The tables: [reference, quote, claim, check]
-
-const seedLines = new Map();
-
-function seedLine(file, line) {
-  if (!seedLines.has(file)) {
-    const name = readdirSync(SEEDS).find((n) => n.startsWith(`${file}_`));
-    assert.ok(name, `no document ${file}_* in ${SEEDS}`);
-    seedLines.set(file, readFileSync(`${SEEDS}/${name}`, "utf8").split("\n"));
-  }
-  return seedLines.get(file)[line - 1];
-}
-
-/** The quote is on the line the reference names. */
-function checkQuote(t, ref, quote) {
-  const [, file, line] = ref.match(/^(\d{3}):(\d+)$/) ?? [];
-  assert.ok(file, `malformed reference ${ref}`);
-  if (!existsSync(SEEDS)) return t.diagnostic(`${SEEDS} absent: quote of ${ref} not checked`);
-  const text = seedLine(file, Number(line));
-  assert.ok(text?.includes(quote), `${ref} is ${JSON.stringify(text)}, without ${JSON.stringify(quote)}`);
-}
 
 /** Each row as a subtest, in order (rows share the two servers). */
 async function runTable(t, rows) {
@@ -49,8 +25,8 @@ async function runTable(t, rows) {
   for (const [ref, quote, claim, check] of rows) {
     assert.ok(!seen.has(`${ref} ${quote}`), `${ref} ${quote}: the same row twice`);
     seen.add(`${ref} ${quote}`);
-    await t.test(`${ref} ${claim}`, async (st) => {
-      checkQuote(st, ref, quote);
+    await t.test(`${ref} ${claim}`, async () => {
+      checkSeedQuote(ref, quote);
       proxy.reset();
       provider.reset();
       await check();

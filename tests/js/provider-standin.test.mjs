@@ -2,21 +2,20 @@
 // (Miniflare), over plain HTTP. One table-driven test per provider: each row cites the line of
 // the provider's document it checks ("003:254": shared/seeds/003_*, line 254) with a quote of
 // that line, or "ASSUMED" with a quote of the worker's "ASSUMED (where the documents are
-// silent)" block. Both quotes are checked against their source (the seeds when they are on this
-// machine), so a row cannot drift from the line it claims.
+// silent)" block. Both quotes are checked against their source (tests/data/seeds/, helpers/seeds.mjs), so a row cannot drift from the line it claims.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { crc32, inflateSync } from "node:zlib";
 import { Miniflare } from "miniflare";
 import { freePort } from "./helpers/ports.mjs";
+import { checkSeedQuote } from "./helpers/seeds.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WORKER = `${ROOT}www/provider/worker.js`;
-const SEEDS = process.env.IDV_SEEDS ?? fileURLToPath(new URL("../../../shared/seeds/", import.meta.url));
 
 const API_KEY = `sk_test_${randomBytes(12).toString("hex")}`;
 const VERIFA_KEY = `vk_sandbox_${randomBytes(12).toString("hex")}`;
@@ -104,35 +103,20 @@ function allKeys(value, keys = []) {
 
 const workerSource = readFileSync(WORKER, "utf8");
 const assumed = workerSource.slice(workerSource.indexOf("// ASSUMED (where the documents are silent)"), workerSource.indexOf("// State lives in one Durable Object"));
-const seedLines = new Map();
-
-function seedLine(file, line) {
-  if (!seedLines.has(file)) {
-    const name = readdirSync(SEEDS).find((n) => n.startsWith(`${file}_`));
-    assert.ok(name, `no document ${file}_* in ${SEEDS}`);
-    seedLines.set(file, readFileSync(`${SEEDS}/${name}`, "utf8").split("\n"));
-  }
-  return seedLines.get(file)[line - 1];
-}
-
 /** The quote is on the line the reference names (or in the worker's ASSUMED block). */
-function checkQuote(t, ref, quote) {
+function checkQuote(ref, quote) {
   if (ref === "ASSUMED") {
     assert.ok(assumed.includes(quote), `not in the worker's ASSUMED block: ${quote}`);
     return;
   }
-  const [, file, line] = ref.match(/^(\d{3}):(\d+)$/) ?? [];
-  assert.ok(file, `malformed reference ${ref}`);
-  if (!existsSync(SEEDS)) return t.diagnostic(`${SEEDS} absent: quote of ${ref} not checked`);
-  const text = seedLine(file, Number(line));
-  assert.ok(text?.includes(quote), `${ref} is ${JSON.stringify(text)}, without ${JSON.stringify(quote)}`);
+  checkSeedQuote(ref, quote);
 }
 
 /** Each row as a subtest, in order (rows share the stand-in and compare its counters). */
 async function runTable(t, rows) {
   for (const [ref, quote, claim, check] of rows) {
-    await t.test(`${ref} ${claim}`, async (st) => {
-      checkQuote(st, ref, quote);
+    await t.test(`${ref} ${claim}`, async () => {
+      checkQuote(ref, quote);
       await check();
     });
   }
@@ -1039,9 +1023,9 @@ const LAG_ROWS = [
 
 test("ASSUMED: all: DECISION_LAG_MS keeps the hosted page's outcome non-final for that long, then the session takes it", async (t) => {
   for (const [mode, quote, run] of LAG_ROWS) {
-    await t.test(`${mode}: ${quote}`, async (st) => {
-      checkQuote(st, "ASSUMED", quote);
-      checkQuote(st, "ASSUMED", "the person is sent back at once");
+    await t.test(`${mode}: ${quote}`, async () => {
+      checkQuote("ASSUMED", quote);
+      checkQuote("ASSUMED", "the person is sent back at once");
       await withStandIn(mode, { DECISION_LAG_MS: String(LAG_MS) }, async (base) => {
         const started = Date.now();
         const { finished, read, page, interim, decided, returned } = await run(base);
