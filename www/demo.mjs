@@ -10,10 +10,11 @@
 // outcome, to watch the pages wait for the decision ("Checking with the provider…"). HTTPS=1
 // serves the app over https (Miniflare's self-signed certificate for 127.0.0.1: accept it once):
 // Safari and WebKit keep no Secure cookie on http://127.0.0.1, and the proxy's state cookie is one.
-import { cpSync, mkdirSync, rmSync, copyFileSync, readFileSync } from "node:fs";
+import { cpSync, rmSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { bundleWorker } from "../scripts/bundle-worker.mjs";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const COMPATIBILITY_DATE = "2025-09-01";
@@ -39,23 +40,8 @@ async function prepare(out) {
     banner: { js: `/* qrcode ${qrcode.version} (${qrcode.license}), ${qrcode.homepage ?? "npm qrcode"}; bundled by www/demo.mjs */` },
     logLevel: "warning",
   });
-  mkdirSync(`${out}proxy`, { recursive: true });
-  // Bundled as wrangler bundles a worker: the `workerd` export condition, the .wasm kept as a
-  // module workerd compiles at load.
-  await build({
-    entryPoints: [`${ROOT}www/proxy/worker.js`],
-    outfile: `${out}proxy/worker.js`,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["*.wasm"],
-    logLevel: "warning",
-  });
-  // The proxy imports idv-handoff/server, whose wasm is the server half's.
-  mkdirSync(`${out}proxy/server`, { recursive: true });
-  copyFileSync(`${ROOT}node_modules/idv-handoff/server/idv_handoff_bg.wasm`, `${out}proxy/server/idv_handoff_bg.wasm`);
-  return { site, proxy: `${out}proxy/worker.js` };
+  // Bundled as wrangler bundles a worker.
+  return { site, proxy: await bundleWorker(`${ROOT}www/proxy/worker.js`, `${out}proxy`) };
 }
 
 /** The Didit workflow the stand-in knows (its default WORKFLOWS_DIDIT). */

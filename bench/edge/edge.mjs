@@ -21,15 +21,15 @@
 // the proxy's own share is the difference from the pass-through's, measured the same way.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { median } from "../median.mjs";
 import { resolvePackageFrom } from "../pkg.mjs";
+import { bundleWorker } from "../../scripts/bundle-worker.mjs";
 
 const HOST = "127.0.0.1";
 const API_KEY = "bench-api-key";
@@ -70,64 +70,34 @@ function freePort() {
   });
 }
 
-/**
- * Bundles the proxy as wrangler (and www/demo.mjs) would, its .wasm kept as a module beside it;
- * `idv-handoff` resolved from `resolveDir` (the package measured: pkg.mjs).
- */
-async function bundleProxy(workerPath, outDir, pkgDir, resolveDir) {
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: [workerPath],
-    outfile: join(outDir, "worker.js"),
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["*.wasm"],
-    plugins: [resolvePackageFrom(resolveDir)],
-    logLevel: "warning",
-  });
-  // The proxy imports idv-handoff/server, whose wasm is the server half's.
-  mkdirSync(join(outDir, "server"), { recursive: true });
-  copyFileSync(join(pkgDir, "server", "idv_handoff_bg.wasm"), join(outDir, "server", "idv_handoff_bg.wasm"));
-  return join(outDir, "worker.js");
-}
-
 /** Starts the three workers; resolves to the URLs of the two measured endpoints. */
 async function startWorkers({ root, pkgDir, resolveDir, workerPath }) {
   const providerPort = await freePort();
   const providerUrl = `http://${HOST}:${providerPort}`;
   const upstream = { PROVIDER_URL: providerUrl, IDV_API_KEY: API_KEY };
-  const scriptPath = await bundleProxy(workerPath, resolve(root, "target/bench/edge"), pkgDir, resolveDir);
+  // Bundled as wrangler (and www/demo.mjs) would; `idv-handoff` resolved from `resolveDir` (the
+  // package measured: pkg.mjs).
+  const scriptPath = await bundleWorker(workerPath, resolve(root, "target/bench/edge"), { pkgDir, plugins: [resolvePackageFrom(resolveDir)] });
+  // The proxy twice: its idempotency records in the Durable Object store, and in memory.
+  const proxy = (name, extra) => ({
+    name,
+    modules: true,
+    scriptPath,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings: { ...upstream, ...PROXY_BINDINGS },
+    unsafeDirectSockets: [{ host: HOST, port: 0 }],
+    ...extra,
+  });
   const mf = new Miniflare({
     host: HOST,
     port: 0,
     workers: [
-      {
-        name: "proxy",
-        modules: true,
-        scriptPath,
-        modulesRules: [
-          { type: "ESModule", include: ["**/*.js"] },
-          { type: "CompiledWasm", include: ["**/*.wasm"] },
-        ],
-        compatibilityDate: COMPATIBILITY_DATE,
-        bindings: { ...upstream, ...PROXY_BINDINGS },
-        durableObjects: { IDEMPOTENCY: "IdvIdempotencyStore" },
-        unsafeDirectSockets: [{ host: HOST, port: 0 }],
-      },
-      {
-        name: "proxyMemory",
-        modules: true,
-        scriptPath,
-        modulesRules: [
-          { type: "ESModule", include: ["**/*.js"] },
-          { type: "CompiledWasm", include: ["**/*.wasm"] },
-        ],
-        compatibilityDate: COMPATIBILITY_DATE,
-        bindings: { ...upstream, ...PROXY_BINDINGS },
-        unsafeDirectSockets: [{ host: HOST, port: 0 }],
-      },
+      proxy("proxy", { durableObjects: { IDEMPOTENCY: "IdvIdempotencyStore" } }),
+      proxy("proxyMemory"),
       {
         name: "passthrough",
         modules: true,

@@ -10,14 +10,13 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { copyFileSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { inspect } from "node:util";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { createIdvHandler, memoryStore, durableObjectStore, IdvIdempotencyStore, IdvError } from "idv-handoff/server";
 import { ROOT, outDir } from "./helpers/paths.mjs";
+import { bundleWorker } from "../../scripts/bundle-worker.mjs";
 
 const KEY = "sk_live_SECRET_123";
 const KEY_PART = "SECRET_123";
@@ -1295,19 +1294,7 @@ describe("in workerd, with the Durable Object store", () => {
   before(async () => {
     provider = await startProvider();
     const out = outDir("server-workerd");
-    await build({
-      entryPoints: [`${ROOT}tests/js/server/worker.js`],
-      outfile: `${out}worker.js`,
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      external: ["*.wasm"],
-      logLevel: "warning",
-    });
-    // idv-handoff/server's workerd entry imports ./server/idv_handoff_bg.wasm (the server half's).
-    mkdirSync(`${out}server`, { recursive: true });
-    copyFileSync(`${ROOT}node_modules/idv-handoff/server/idv_handoff_bg.wasm`, `${out}server/idv_handoff_bg.wasm`);
+    await bundleWorker(`${ROOT}tests/js/server/worker.js`, out);
     mf = new Miniflare({
       host: "127.0.0.1",
       port: 0,

@@ -2,26 +2,15 @@
 // `workerd` export condition, the .wasm kept as a CompiledWasm module), no init call.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync } from "node:fs";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { ROOT, outDir } from "./helpers/paths.mjs";
+import { bundleWorker } from "../../scripts/bundle-worker.mjs";
 
 let mf;
 
 before(async () => {
   const out = outDir("workerd");
-  await build({
-    entryPoints: [`${ROOT}tests/js/workerd/worker.js`],
-    outfile: `${out}worker.js`,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["*.wasm"],
-    logLevel: "warning",
-  });
-  copyFileSync(`${ROOT}node_modules/idv-handoff/idv_handoff_bg.wasm`, `${out}idv_handoff_bg.wasm`);
+  await bundleWorker(`${ROOT}tests/js/workerd/worker.js`, out);
   mf = new Miniflare({
     scriptPath: `${out}worker.js`,
     modules: true,
