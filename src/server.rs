@@ -606,6 +606,29 @@ pub struct ConfigOptions<'a> {
     pub statuses: Option<Vec<(String, bool)>>,
 }
 
+impl<'a> ConfigOptions<'a> {
+    /// `provider` with `return_urls` and every other option left at its default.
+    pub fn new(provider: Provider, return_urls: &'a [String]) -> Self {
+        ConfigOptions {
+            provider,
+            provider_url: None,
+            return_urls,
+            app_schemes: &[],
+            allowed_origins: &[],
+            public_origin: None,
+            session_hosts: None,
+            allow_insecure_localhost: false,
+            api_path: None,
+            start_path: None,
+            result_url: None,
+            params: None,
+            create_path: None,
+            session_path: None,
+            statuses: None,
+        }
+    }
+}
+
 /// The hosts of the provider's hosted pages, as its documents show them: deepidv's
 /// `session_url` is on `app.deepidv.com` (000), Didit's `url` on `verify.didit.me` (003).
 fn documented_session_hosts(provider: Provider) -> &'static [&'static str] {

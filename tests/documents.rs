@@ -185,21 +185,8 @@ const VERIFA_API: &str = "https://api.verifa.example";
 
 fn config_options(provider: Provider, return_urls: &[String]) -> ConfigOptions<'_> {
     ConfigOptions {
-        provider,
         provider_url: (provider == Provider::Verifa).then_some(VERIFA_API),
-        return_urls,
-        app_schemes: &[],
-        allowed_origins: &[],
-        session_hosts: None,
-        allow_insecure_localhost: false,
-        api_path: None,
-        start_path: None,
-        result_url: None,
-        params: None,
-        create_path: None,
-        session_path: None,
-        statuses: None,
-        public_origin: None,
+        ..ConfigOptions::new(provider, return_urls)
     }
 }
 

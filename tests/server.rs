@@ -20,25 +20,8 @@ const RETURN: &str = "https://yourapp.com/idv/return";
 
 fn options(provider: Provider, return_urls: &[String]) -> ConfigOptions<'_> {
     ConfigOptions {
-        provider,
-        provider_url: if provider == Provider::Verifa {
-            Some("https://api.verifa.example")
-        } else {
-            None
-        },
-        return_urls,
-        app_schemes: &[],
-        allowed_origins: &[],
-        public_origin: None,
-        session_hosts: None,
-        allow_insecure_localhost: false,
-        api_path: None,
-        start_path: None,
-        result_url: None,
-        params: None,
-        create_path: None,
-        session_path: None,
-        statuses: None,
+        provider_url: (provider == Provider::Verifa).then_some("https://api.verifa.example"),
+        ..ConfigOptions::new(provider, return_urls)
     }
 }
 
