@@ -6,7 +6,7 @@ import * as wasm from "./idv_handoff.js";
 import { IdvError } from "./idv_error.js";
 import { guardOf } from "./guard.js";
 
-const { fault } = guardOf(wasm, IdvError);
+const { call } = guardOf(wasm, IdvError);
 
 export { IdvError };
 export { openHandoffWindow } from "./idv_error.js";
@@ -14,58 +14,30 @@ export { createSession } from "./session.js";
 export { awaitResult } from "./result.js";
 
 export function parseCallback(input, options) {
-  try {
-    return wasm.parseCallback(input, options);
-  } catch (e) {
-    throw fault(e);
-  }
+  return call(wasm.parseCallback, input, options);
 }
 
 export function buildHandoffUrl(sessionUrl, options) {
-  try {
-    return wasm.buildHandoffUrl(sessionUrl, options);
-  } catch (e) {
-    throw fault(e);
-  }
+  return call(wasm.buildHandoffUrl, sessionUrl, options);
 }
 
 export function buildReturnUrl(redirectUrl, options) {
-  try {
-    return wasm.buildReturnUrl(redirectUrl, options);
-  } catch (e) {
-    throw fault(e);
-  }
+  return call(wasm.buildReturnUrl, redirectUrl, options);
 }
 
 export function createState() {
-  try {
-    return wasm.createState();
-  } catch (e) {
-    throw fault(e);
-  }
+  return call(wasm.createState);
 }
 
 export function beginHandoff(sessionUrl, options) {
-  try {
-    return wasm.beginHandoff(sessionUrl, options);
-  } catch (e) {
-    throw fault(e);
-  }
+  return call(wasm.beginHandoff, sessionUrl, options);
 }
 
 export function completeHandoff(options) {
-  try {
-    return wasm.completeHandoff(options);
-  } catch (e) {
-    throw fault(e);
-  }
+  return call(wasm.completeHandoff, options);
 }
 
 export function normalizeSessionRequest(request, options) {
-  try {
-    return wasm.normalizeSessionRequest(request, options);
-  } catch (e) {
-    throw fault(e);
-  }
+  return call(wasm.normalizeSessionRequest, request, options);
 }
 

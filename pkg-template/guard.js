@@ -28,5 +28,5 @@ export function guardOf(glue, IdvError) {
       throw fault(e);
     }
   }
-  return { call, fault, instance: () => instances };
+  return { call, instance: () => instances };
 }

@@ -4,13 +4,15 @@
 import * as wasm from "./idv_handoff.js";
 import { IdvError } from "./idv_error.js";
 import { guardOf } from "./guard.js";
-import { textOf, wait } from "./wait.js";
+import { fetchOnce, wait } from "./wait.js";
 
 const { call } = guardOf(wasm, IdvError);
 const { awaitResultPlan, awaitResultStep } = wasm;
 
 /** The longest a single read may take before it counts as a lost connection. */
 const READ_TIMEOUT_MS = 10_000;
+/** A read of the status route: JSON, never from a cache, a redirect an answer (never followed). */
+const READ_INIT = { headers: { Accept: "application/json" }, redirect: "manual", cache: "no-store" };
 
 export async function awaitResult(statusUrl, options) {
   const plan = call(awaitResultPlan, statusUrl, options);
@@ -20,7 +22,8 @@ export async function awaitResult(statusUrl, options) {
   for (let attempt = 0; ; attempt++) {
     const remaining = plan.timeoutMs - (Date.now() - started);
     // Each read within the time left, but never under a second (timeoutMs 0 is one read).
-    const outcome = await readOnce(plan.url, signal, Math.min(READ_TIMEOUT_MS, Math.max(remaining, 1_000)));
+    // (A read that times out counts as a lost connection.)
+    const outcome = await fetchOnce(plan.url, READ_INIT, signal, Math.min(READ_TIMEOUT_MS, Math.max(remaining, 1_000)));
     const step = call(awaitResultStep, plan, attempt, Date.now() - started, outcome, latest !== undefined);
     if (step.summary !== undefined) {
       latest = step.summary;
@@ -28,29 +31,5 @@ export async function awaitResult(statusUrl, options) {
     }
     if (step.done) return latest;
     if (!(await wait(step.retryInMs, signal))) call(awaitResultStep, plan, attempt, 0, { failure: "aborted" }, false);
-  }
-}
-
-/** One read: `{ status, body, headers }`, or `{ failure }` without an answer. */
-async function readOnce(url, signal, timeoutMs) {
-  if (signal?.aborted) return { failure: "aborted" };
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  const abort = () => controller.abort();
-  signal?.addEventListener("abort", abort);
-  try {
-    const response = await fetch(url, {
-      headers: { Accept: "application/json" },
-      redirect: "manual",
-      cache: "no-store",
-      signal: controller.signal,
-    });
-    const status = response.type === "opaqueredirect" ? 302 : response.status;
-    return { status, body: await textOf(response, controller.signal), headers: response.headers };
-  } catch {
-    return { failure: signal?.aborted ? "aborted" : "network" };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", abort);
   }
 }

@@ -4,7 +4,7 @@
 import * as wasm from "./idv_handoff.js";
 import { IdvError } from "./idv_error.js";
 import { guardOf } from "./guard.js";
-import { textOf, wait } from "./wait.js";
+import { fetchOnce, wait } from "./wait.js";
 
 const { call } = guardOf(wasm, IdvError);
 const { createSessionPlan, createSessionStep } = wasm;
@@ -21,32 +21,12 @@ export async function createSession(proxyUrl, request, options) {
   const signal = plan.signal;
   try {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await attemptOnce(plan, signal);
+      const outcome = await fetchOnce(plan.url, plan.init, signal, plan.timeoutMs);
       const next = call(createSessionStep, plan, attempt, outcome);
       if (next.session !== undefined) return next.session;
       if (!(await wait(next.retryInMs, signal))) call(createSessionStep, plan, attempt, { failure: "aborted" });
     }
   } finally {
     if (plan.proxyDeduplicates) deduplicatingProxies.add(proxy);
-  }
-}
-
-/** One fetch: `{ status, body, headers }`, or `{ failure }` without an answer. */
-async function attemptOnce(plan, signal) {
-  if (signal?.aborted) return { failure: "aborted" };
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), plan.timeoutMs);
-  const abort = () => controller.abort();
-  signal?.addEventListener("abort", abort);
-  try {
-    const response = await fetch(plan.url, { ...plan.init, signal: controller.signal });
-    // A redirect is an answer, never followed (browsers show it as an opaque status 0).
-    const status = response.type === "opaqueredirect" ? 302 : response.status;
-    return { status, body: await textOf(response, controller.signal), headers: response.headers };
-  } catch {
-    return { failure: signal?.aborted ? "aborted" : controller.signal.aborted ? "timeout" : "network" };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", abort);
   }
 }

@@ -1,5 +1,4 @@
-// The wait between two attempts of createSession's and awaitResult's loops, and their read of
-// an answer's body.
+// What createSession's and awaitResult's loops share: one request and the wait between two.
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
 export function wait(ms, signal) {
@@ -21,7 +20,7 @@ export function wait(ms, signal) {
  * body read pending for ever when its fetch is aborted part-way (nodejs/node#56917), which
  * would make the loop outlive its timeout.
  */
-export function textOf(response, signal) {
+function textOf(response, signal) {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const stop = () => reject(signal.reason);
@@ -31,4 +30,27 @@ export function textOf(response, signal) {
       .then(resolve, reject)
       .finally(() => signal.removeEventListener("abort", stop));
   });
+}
+
+/**
+ * One request of a loop: `{ status, body, headers }`, or `{ failure }` without an answer:
+ * "aborted" (the caller's `signal`), "timeout" (after `timeoutMs`) or "network". A redirect is an
+ * answer (`init.redirect` "manual": browsers show it as an opaque status 0, read as 302).
+ */
+export async function fetchOnce(url, init, signal, timeoutMs) {
+  if (signal?.aborted) return { failure: "aborted" };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const abort = () => controller.abort();
+  signal?.addEventListener("abort", abort);
+  try {
+    const response = await fetch(url, { ...init, signal: controller.signal });
+    const status = response.type === "opaqueredirect" ? 302 : response.status;
+    return { status, body: await textOf(response, controller.signal), headers: response.headers };
+  } catch {
+    return { failure: signal?.aborted ? "aborted" : controller.signal.aborted ? "timeout" : "network" };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", abort);
+  }
 }
