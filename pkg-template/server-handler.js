@@ -324,6 +324,7 @@ function donePage() {
  * for workerd, use `durableObjectStore`.
  */
 export function memoryStore({ maxKeys = 10_000 } = {}) {
+  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw optionError("maxKeys");
   const records = new Map();
   // Expired records go, and past maxKeys the oldest; a key whose first create is still in
   // flight stays whatever its age (others wait on it: removing it would let a second create

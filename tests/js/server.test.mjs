@@ -1229,6 +1229,18 @@ describe("in Node", () => {
       });
     }
 
+    test("the stores' own options: maxKeys and shards are whole numbers in range → invalid_option naming them", () => {
+      for (const maxKeys of [0, -1, 1.5, "10", NaN, null]) {
+        assert.throws(() => memoryStore({ maxKeys }), (e) => e instanceof IdvError && e.code === "invalid_option" && e.field === "maxKeys", String(maxKeys));
+      }
+      const namespace = { idFromName: (name) => name, get: () => ({}) };
+      for (const shards of [0, 1025, 2.5, "32", null]) {
+        assert.throws(() => durableObjectStore(namespace, { shards }), (e) => e instanceof IdvError && e.code === "invalid_option" && e.field === "shards", String(shards));
+      }
+      assert.equal(typeof memoryStore({ maxKeys: 1 }).begin, "function");
+      assert.equal(typeof durableObjectStore(namespace, { shards: 1024 }).begin, "function");
+    });
+
     test("good options make a handler (documented defaults, URL objects, http on loopback in development)", () => {
       assert.equal(typeof createIdvHandler(base), "function");
       assert.equal(typeof createIdvHandler({ ...base, provider: "didit", returnUrls: [new URL(RETURN)] }), "function");
