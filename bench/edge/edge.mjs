@@ -79,7 +79,7 @@ async function startWorkers({ root, pkgDir, resolveDir, workerPath }) {
   // package measured: pkg.mjs).
   const scriptPath = await bundleWorker(workerPath, resolve(root, "target/bench/edge"), { pkgDir, plugins: [resolvePackageFrom(resolveDir)] });
   // The proxy twice: its idempotency records in the Durable Object store, and in memory.
-  const proxy = (name, extra) => ({
+  const proxyWorker = (name, extra) => ({
     name,
     modules: true,
     scriptPath,
@@ -96,8 +96,8 @@ async function startWorkers({ root, pkgDir, resolveDir, workerPath }) {
     host: HOST,
     port: 0,
     workers: [
-      proxy("proxy", { durableObjects: { IDEMPOTENCY: "IdvIdempotencyStore" } }),
-      proxy("proxyMemory"),
+      proxyWorker("proxy", { durableObjects: { IDEMPOTENCY: "IdvIdempotencyStore" } }),
+      proxyWorker("proxyMemory"),
       {
         name: "passthrough",
         modules: true,
